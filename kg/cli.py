@@ -1,0 +1,96 @@
+"""The ``kg`` command: a thin layer over the library; every error names the file and the fix."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from kg import evaluate, query
+from kg.export import export_all
+
+ONTOLOGY = Path(__file__).resolve().parents[1] / "ontology" / "officials.ttl"
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="officials-kg")
+def main() -> None:
+    """Build a knowledge graph of officials, posts, places and events from Chinese news."""
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--out", "out_dir", default="output", show_default=True, type=click.Path(path_type=Path),
+              help="Directory for graph.ttl, graph.jsonld, graph.trig and graph.html.")
+@click.option("--quiet", is_flag=True, help="Print only errors.")
+def build(inputs: tuple[Path, ...], out_dir: Path, quiet: bool) -> None:
+    """Read articles (.txt, .html, .jsonl files or directories) and write the graph.
+
+    Example: kg build seeds/ --out output/
+    """
+    from kg.pipeline import build as run_build
+
+    missing = [str(p) for p in inputs if not p.exists()]
+    if missing:
+        raise click.ClickException(f"no such file or directory: {', '.join(missing)}")
+    result = run_build(inputs, progress=not quiet)
+    if result.documents:
+        written = export_all(result.graph, result.dataset, out_dir)
+    else:
+        written = []
+    for problem in result.skipped:
+        click.echo(f"skipped {problem}", err=True)
+    if not quiet:
+        c = result.counts()
+        click.echo(f"{c['documents']} documents, {c['officials']} officials, {c['events']} events, "
+                   f"{c['places']} places, {c['triples']} triples in {result.seconds:.1f} s")
+        for path in written:
+            click.echo(f"  wrote {path}")
+    if not result.documents:
+        raise click.ClickException("no article could be read; nothing was written")
+    if result.skipped:
+        sys.exit(3)
+
+
+@main.command(name="query")
+@click.argument("graph")
+@click.argument("sparql")
+@click.option("--format", "fmt", type=click.Choice(sorted(query.FORMATS)), default="table", show_default=True)
+def query_cmd(graph: str, sparql: str, fmt: str) -> None:
+    """Run SPARQL (text or a .rq file) on a graph file or a build's --out directory.
+
+    Example: kg query output/ 'SELECT ?name WHERE { ?p a ok:Official ; rdfs:label ?name }'
+    """
+    try:
+        g = query.load_graph(graph)
+        result = query.run(g, query.query_text(sparql))
+    except query.QueryError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(query.FORMATS[fmt](result))
+
+
+@main.command(name="eval")
+@click.option("--gold", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Annotated reference, e.g. ../shared/gold/seeds.json.")
+@click.argument("graphs", nargs=-1, required=True)
+@click.option("--ontology", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Ontology for subclass typing (default: the project's ontology/officials.ttl).")
+@click.option("--json", "as_json", is_flag=True, help="Print the metrics as JSON.")
+def eval_cmd(gold: Path, graphs: tuple[str, ...], ontology: Path | None, as_json: bool) -> None:
+    """Precision, recall and F1 per metric against a gold annotation.
+
+    Example: kg eval --gold ../shared/gold/seeds.json output/graph.ttl
+    """
+    import json
+
+    try:
+        paths = [query.graph_file(g) for g in graphs]
+    except query.QueryError as exc:
+        raise click.ClickException(str(exc)) from exc
+    onto = ontology or (ONTOLOGY if ONTOLOGY.exists() else None)
+    try:
+        report = evaluate.score([*paths, *([onto] if onto else [])], gold)
+    except evaluate.EvaluationError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=1) if as_json else report.to_text())

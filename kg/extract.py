@@ -1,0 +1,596 @@
+"""Third stage: find mentions (people with their title chains, places, dates, cues) with spans.
+
+Pure function of a ``Page``.  Titles anchor people: "[jurisdiction][organ][title]、[title]…[name]".
+Names are read only from body paragraphs, never from masked mojibake, bylines, headings or
+page furniture.  Decisions that need the whole document (which 区 a bare 区委 means, which
+sentence an event belongs to) are left to ``resolve``.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+import jieba
+import jieba.posseg
+
+from kg import lexicon
+from kg.gazetteer import gazetteer
+from kg.model import Cue, DateMention, Mentions, Page, PersonMention, PlaceMention, PostMention
+from kg.normalise import CJK, MASK
+
+LEVELS = "省市区县镇乡州"
+_IS_CJK = re.compile(f"[{CJK}]")
+_PUNCT_STOP = set("，,。！？!?；;：:、“”\"'‘’（）()《》【】[]\n 　")
+_FREE_SUB_SUFFIXES = ("委员会", "领导小组", "工作组")
+_FUNCTION_TAGS = ("v", "d", "p", "c", "u", "r", "m", "q", "f", "t", "ad", "vd")
+jieba.setLogLevel(60)
+
+
+# ---------------------------------------------------------------- helpers
+
+@cache
+def _word_tags() -> dict[str, str]:
+    jieba.initialize()
+    return jieba.posseg.dt.word_tag_tab
+
+
+def _freq(word: str) -> int:
+    _word_tags()
+    return jieba.dt.FREQ.get(word, 0) or 0
+
+
+def _cjk(ch: str) -> bool:
+    return ch != MASK and bool(_IS_CJK.match(ch))
+
+
+@cache
+def _surnames_by_length() -> tuple[frozenset[str], frozenset[str]]:
+    names = lexicon.surnames()
+    return frozenset(n for n in names if len(n) == 2), frozenset(n for n in names if len(n) == 1)
+
+
+@cache
+def _follow_words() -> tuple[str, ...]:
+    return tuple(sorted(lexicon.discourse()["follow"], key=len, reverse=True))
+
+
+@cache
+def _boundary_words() -> tuple[str, ...]:
+    d = lexicon.discourse()
+    return tuple(sorted(d["boundary"] | d["follow"] | set(lexicon.event_triggers()), key=len, reverse=True))
+
+
+def _starts_function_word(text: str, pos: int) -> bool:
+    """Does a verb, adverb or particle (not a name character) start at ``pos``?"""
+    if pos >= len(text) or not _cjk(text[pos]):
+        return True
+    if text.startswith(_follow_words(), pos):
+        return True
+    tags = _word_tags()
+    for size in (4, 3, 2):
+        word = text[pos:pos + size]
+        if len(word) == size and _freq(word) >= 20 and tags.get(word, "x").startswith(_FUNCTION_TAGS):
+            return True
+    return False
+
+
+def name_after(text: str, pos: int, limit: int) -> tuple[int, int] | None:
+    """A personal name starting at ``pos``: a surname and one or two given-name characters."""
+    compound, single = _surnames_by_length()
+    if text[pos:pos + 2] in compound:
+        sl = 2
+    elif pos < limit and text[pos] in single:
+        sl = 1
+    else:
+        return None
+    first = pos + sl
+    if first >= limit or not _cjk(text[first]) or text.startswith(_follow_words(), first):
+        return None
+    second = first + 1
+    end = second if second >= limit or _starts_function_word(text, second) else second + 1
+    name = text[pos:end]
+    if MASK in name or any(ch in _PUNCT_STOP for ch in name):
+        return None
+    tags = _word_tags()
+    for word in (name, text[first:first + 2]):
+        if len(word) >= 2 and _freq(word) > 500 and not tags.get(word, "nr").startswith(("nr", "ns")):
+            return None  # a common word (任务, 疑似), not a name
+    return pos, end
+
+
+def _left_boundary_ok(text: str, start: int, floor: int) -> bool:
+    """Is ``start`` a plausible beginning of a name (after punctuation or a whole word)?"""
+    if start <= floor or not _cjk(text[start - 1]):
+        return True
+    if text[start - 1] in "到在对向与和把将由让请受给为据":
+        return True
+    return _freq(text[max(start - 2, floor):start]) >= 50
+
+
+# ---------------------------------------------------------------- title chains
+
+@cache
+def _title_regex() -> re.Pattern[str]:
+    words = sorted(lexicon.titles(), key=len, reverse=True)
+    return re.compile("(?:" + "|".join(words) + ")(?!会|员会)")
+
+
+@cache
+def _organ_forms() -> tuple[str, ...]:
+    return tuple(sorted(lexicon.organs(), key=len, reverse=True))
+
+
+def _jurisdiction_left(text: str, pos: int, floor: int, level: str) -> int | None:
+    """Start of a named jurisdiction ending at ``pos`` (宁德 before 市委), using the division list."""
+    gaz = gazetteer()
+    for size in (4, 3, 2):
+        a = pos - size
+        if a < floor:
+            continue
+        name = text[a:pos]
+        if not all(_cjk(c) for c in name):
+            continue
+        hits = gaz.by_name.get(name + level) or [d for d in gaz.by_short.get(name, []) if d.level == level]
+        if hits:
+            return a
+    if level in "镇乡" and pos - 2 >= floor and all(_cjk(c) for c in text[pos - 2:pos]):
+        if _left_boundary_ok(text, pos - 2, floor) and not text[pos - 2:pos].startswith(_boundary_words()):
+            return pos - 2
+    return None
+
+
+def _parse_segment(text: str, floor: int, title_start: int, title: str) -> PostMention:
+    """Read organs, level and jurisdiction leftwards from a title (区委 | 政法委 | 书记)."""
+    info = lexicon.titles()[title]
+    organs_table = lexicon.organs()
+    pos = title_start
+    organs: list[str] = []
+    level = jurisdiction = None
+    while pos > floor:
+        form = next((f for f in _organ_forms() if text.startswith(f, pos - len(f)) and pos - len(f) >= floor), None)
+        if form is not None:
+            organ = organs_table[form]
+            pos -= len(form)
+            if organ.kind == "sub":
+                # absorb a free-text prefix of a named department: 疫情防控指挥部, 农业农村…委员会
+                k = pos
+                while k > floor and _cjk(text[k - 1]) and text[k - 1] not in LEVELS and pos - k < 10 and \
+                        not any(text.startswith(f, k - len(f)) for f in ("政协", "人大常委会", "政府", "委")):
+                    k -= 1
+                name = text[k:pos] + organ.normal if k < pos and k > floor and (
+                    text[k - 1] in LEVELS or text[k - 1] in "协会府委") else organ.normal
+                if name != organ.normal:
+                    pos = k
+                organs.insert(0, name)
+            else:
+                organs.insert(0, organ.normal)
+            continue
+        free = next((s for s in _FREE_SUB_SUFFIXES if text.startswith(s, pos - len(s))), None)
+        if free is not None:
+            k = pos - len(free)
+            while k > floor and _cjk(text[k - 1]) and pos - k < 16:
+                if any(text.startswith(f, k - len(f)) for f in ("政协", "人大常委会", "政府")):
+                    organs.insert(0, text[k:pos])
+                    pos = k
+                    break
+                k -= 1
+            else:
+                break
+            continue
+        break
+    if not organs and info.level:
+        level = info.level
+        if pos > floor and text[pos - 1] == level:
+            pos -= 1  # "市市长" does not occur; keep symmetric with 区委
+        start = _jurisdiction_left(text, pos, floor, level)
+        if start is not None:
+            jurisdiction = text[start:pos] + level
+            pos = start
+    elif pos > floor and text[pos - 1] in LEVELS:
+        level = text[pos - 1]
+        pos -= 1
+        start = _jurisdiction_left(text, pos, floor, level)
+        if start is not None:
+            jurisdiction = text[start:pos] + level
+            pos = start
+    return PostMention(title=title, start=pos, end=title_start + len(title), level=level,
+                       jurisdiction=_full_division_name(jurisdiction), organs=tuple(organs),
+                       national=info.national_organ)
+
+
+def _full_division_name(name: str | None) -> str | None:
+    """宁德市 stays; a short form written with its level (福安市) is already full."""
+    return name
+
+
+def _chain_before(text: str, floor: int, title_match: re.Match[str]) -> list[PostMention]:
+    """All segments of the title chain ending with ``title_match``, first segment first."""
+    segments = [_parse_segment(text, floor, title_match.start(), title_match.group())]
+    while True:
+        first = segments[0]
+        sep = first.start - 1
+        if sep <= floor or text[sep] != "、":
+            break
+        previous = None
+        for m in _title_regex().finditer(text, max(floor, sep - 8), sep):
+            if m.end() == sep:
+                previous = m
+        if previous is None:
+            break
+        segments.insert(0, _parse_segment(text, floor, previous.start(), previous.group()))
+    return segments
+
+
+def _is_grounded(segment: PostMention) -> bool:
+    """A chain must say whose post it is: an organ, a level, a jurisdiction or a national organ."""
+    info = lexicon.titles()[segment.title]
+    return bool(segment.organs or segment.level or segment.jurisdiction or segment.national or info.level)
+
+
+def _chains(page: Page, a: int, b: int) -> list[PersonMention]:
+    text = page.text
+    found = []
+    for m in _title_regex().finditer(text, a, b):
+        span = name_after(text, m.end(), b)
+        if span is None:
+            continue
+        segments = _chain_before(text, a, m)
+        if not _is_grounded(segments[0]):
+            continue
+        s, e = span
+        found.append(PersonMention(name=text[s:e], original=page.original[s:e], start=s, end=e, form="chain",
+                                   posts=tuple(segments), phrase_start=segments[0].start))
+    return found
+
+
+def _names_before_titles(page: Page, a: int, b: int, known: set[str]) -> list[PersonMention]:
+    """张三代区长, 某某总书记: a name written before its title."""
+    text, titles = page.text, lexicon.titles()
+    found = []
+    for m in _title_regex().finditer(text, a, b):
+        info = titles[m.group()]
+        if not info.after_name:
+            continue
+        for size in (3, 2, 4):
+            s = m.start() - size
+            if s < a:
+                continue
+            name = text[s:m.start()]
+            if name in known or (info.national_organ and name_after(text, s, m.start()) == (s, m.start())
+                                 and _left_boundary_ok(text, s, a)):
+                post = PostMention(title=m.group(), start=m.start(), end=m.end(), national=info.national_organ,
+                                   level=info.level)
+                found.append(PersonMention(name=name, original=page.original[s:m.start()], start=s,
+                                           end=m.start(), form="name_title", posts=(post,), phrase_start=s))
+                break
+    return found
+
+
+def _listed_names(page: Page, pos: int, b: int, form: str, role: str | None = None) -> list[PersonMention]:
+    """张三、李四、王五等: names separated by 、 from ``pos``."""
+    text = page.text
+    found = []
+    while pos < b:
+        span = name_after(text, pos, b)
+        if span is None:
+            break
+        s, e = span
+        if e < b and text[e] not in "、，,等参和及与" and not _starts_function_word(text, e):
+            # a three-character name read as two: take the longer reading when a separator follows
+            if e + 1 <= b and (e + 1 == b or text[e + 1] in "、，,等"):
+                e += 1
+            else:
+                break
+        found.append(PersonMention(name=text[s:e], original=page.original[s:e], start=s, end=e,
+                                   form=form, role=role))  # type: ignore[arg-type]
+        if e < b and text[e] == "、":
+            pos = e + 1
+        else:
+            break
+    return found
+
+
+def _leader_lists(page: Page, a: int, b: int) -> list[PersonMention]:
+    found = []
+    for word in lexicon.discourse()["leaders_list"]:
+        if len(word) < 3:
+            continue
+        for m in re.finditer(word, page.text[a:b]):
+            found.extend(_listed_names(page, a + m.end(), b, "leaders_list"))
+    return found
+
+
+def _role_people(page: Page, a: int, b: int) -> list[PersonMention]:
+    found = []
+    for word, role in lexicon.person_roles().items():
+        for m in re.finditer(word, page.text[a:b]):
+            span = name_after(page.text, a + m.end(), b)
+            if span:
+                s, e = span
+                found.append(PersonMention(name=page.text[s:e], original=page.original[s:e], start=s, end=e,
+                                           form="role", role=role))
+    return found
+
+
+# ---------------------------------------------------------------- places
+
+@cache
+def _suffix_regex() -> re.Pattern[str]:
+    words = set(lexicon.admin_suffixes()) | set(lexicon.facility_suffixes())
+    return re.compile("|".join(sorted(words, key=len, reverse=True)))
+
+
+_STOP_CHARS = set("的了在是和与及或对向从把将被给为以于等也都又还就而并即每各该本我全要让使由到赴至往")
+_STOP_TAGS = frozenset({"v", "a", "p", "c", "u", "r", "m", "q", "z", "f", "ad", "vd", "ul", "uj", "mq"})
+
+
+def _stops_place_name(text: str, k: int) -> bool:
+    """Does the text just left of ``k`` end a word that cannot be part of a place name?"""
+    if text[k - 1] in _STOP_CHARS or text.endswith(_boundary_words(), 0, k):
+        return True
+    tags = _word_tags()
+    for size in (4, 3, 2):
+        word = text[k - size:k]
+        if len(word) == size and _freq(word) >= 100 and tags.get(word, "n") in _STOP_TAGS:
+            return True
+    return False
+
+
+def _place_name_start(text: str, end: int, floor: int, max_len: int) -> int:
+    """Leftmost start of a place name ending at ``end``: stop at punctuation and function words."""
+    k = end
+    while k > floor and end - k < max_len and _cjk(text[k - 1]):
+        if _stops_place_name(text, k):
+            break
+        k -= 1
+    if floor < k < end and _freq(text[k - 1:k + 1]) >= 50:
+        k += 1  # 全员核酸检测…: do not start inside a word
+    return k
+
+
+def _gazetteer_name_start(text: str, end: int, floor: int, suffix: str, level: str) -> int | None:
+    """Start of a division name (full name in the national list) ending with ``suffix`` at ``end``."""
+    gaz = gazetteer()
+    for size in (4, 3, 2, 1):
+        a = end - size
+        if a < floor or not all(_cjk(c) for c in text[a:end]):
+            continue
+        name = text[a:end]
+        if gaz.by_name.get(name + suffix) or any(d.level == level for d in gaz.by_short.get(name, [])
+                                                 if d.name.endswith(suffix)):
+            return a
+    return None
+
+
+def _common_word(name: str) -> bool:
+    return _freq(name) >= 200 and not _word_tags().get(name, "n").startswith(("ns", "nr", "nz", "nt"))
+
+
+def _is_generic(label: str) -> bool:
+    """服务区, 封控片区, 我市: words that end like a place but name none."""
+    bare = set(lexicon.admin_suffixes()) | set(lexicon.facility_suffixes())
+    return any(label == g or (label.endswith(g) and g not in bare) for g in lexicon.generic_areas())
+
+
+def _split_known_prefix(text: str, start: int, end: int) -> int | None:
+    """霞浦三沙 → 霞浦 (a county's short name) + 三沙: the offset where the inner name starts."""
+    gaz = gazetteer()
+    for size in (3, 2):
+        if end - (start + size) >= 2 and gaz.by_short.get(text[start:start + size]):
+            return start + size
+    return None
+
+
+def _places(page: Page, a: int, b: int, post_spans: list[tuple[int, int]]) -> list[PlaceMention]:
+    text = page.text
+    admin, facilities = lexicon.admin_suffixes(), set(lexicon.facility_suffixes())
+    generic = lexicon.generic_areas()
+    found: list[PlaceMention] = []
+    pos = a
+    last_end = a
+    while pos < b:
+        m = _suffix_regex().search(text, pos, b)
+        if m is None:
+            break
+        best = None
+        prev = found[-1] if found and found[-1].end == m.start() else None
+        for suffix in sorted((s for s in admin.keys() | facilities if text.startswith(s, m.start())),
+                             key=len, reverse=True):
+            s_end = m.start() + len(suffix)
+            if s_end > b:
+                continue
+            info = admin.get(suffix)
+            floor = max(a, found[-1].end) if found else a
+            if info is None and prev is not None and prev.kind == "Facility":
+                best = (prev.start, s_end, suffix, False, prev.name + suffix)
+                break
+            quoted = m.start() > a and text[m.start() - 1] in "”」\""
+            if quoted:
+                q = text.rfind("“", a, m.start() - 1)
+                start = q if q >= 0 else m.start()
+            elif info is not None and info.level in "省市区县州" and not info.whole:
+                start = _gazetteer_name_start(text, m.start(), floor, suffix, info.level)
+                if start is None:
+                    continue
+            else:
+                max_len = info.max_name + (2 if info.whole else 0) if info else 12
+                start = _place_name_start(text, m.start(), floor, max_len)
+            label = re.sub("[“”「」\"]", "", text[start:s_end])
+            min_name = info.min_name if info else (1 if text[start] in LEVELS else 2)
+            if info is None and start == m.start() and start > a and text[start - 1] == "、" and found \
+                    and found[-1].level_prefix:
+                min_name = 0  # 县公安局、卫健局: the second item keeps the first one's level
+            if m.start() - start < min_name or MASK in label or _is_generic(label):
+                continue
+            if len(suffix) == 1 and _common_word(text[m.start():m.start() + 2]):
+                continue  # 乡贤, 村民: the suffix character starts another word
+            if len(suffix) == 1 and _freq(text[m.start() - 1:s_end]) >= 1000 and \
+                    not _word_tags().get(text[m.start() - 1:s_end], "n").startswith("ns"):
+                continue  # 农村, 乡村: the suffix character belongs to a common word
+            if any(ps <= start < pe or ps < s_end <= pe for ps, pe in post_spans):
+                break
+            if info is None and not quoted and _common_word(text[start:m.start()]) and \
+                    not (found and found[-1].end == start) and text[start] not in LEVELS:
+                continue  # 工业企业, 交通卡口: a kind of facility, not a named one
+            best = (start, s_end, suffix, info is not None, label)
+            break
+        if best is None:
+            pos = m.start() + 1
+            continue
+        start, s_end, suffix, is_admin, label = best
+        if prev is not None and start == prev.start:
+            found.pop()  # 高速收费站检查站: one facility written with two suffixes
+            parent = prev.parent
+        else:
+            parent = found[-1].start if found and found[-1].end == start else None
+        in_list = start > a and text[start - 1] == "、"
+        if parent is None and is_admin and not admin[suffix].whole:
+            inner = _split_known_prefix(text, start, m.start())
+            if inner is not None:
+                division = gazetteer().by_short[text[start:inner]][0]
+                found.append(PlaceMention(name=division.name, original=page.original[start:inner], start=start,
+                                          end=inner, kind="AdministrativeRegion", level=division.level))
+                parent, start, label = start, inner, text[inner:s_end]
+        level_prefix = None
+        if not is_admin and label[0] in LEVELS and parent is None:
+            level_prefix = label[0]
+        elif not is_admin and in_list and start == m.start() and found and found[-1].level_prefix:
+            level_prefix = found[-1].level_prefix
+            label = level_prefix + label
+        found.append(PlaceMention(
+            name=label, original=re.sub("[“”「」\"]", "", page.original[start:s_end]), start=start, end=s_end,
+            kind="AdministrativeRegion" if is_admin else "Facility",
+            level=admin[suffix].level if is_admin else None, parent=parent, level_prefix=level_prefix,
+            in_list=in_list))
+        last_end = s_end
+        pos = s_end
+    found.extend(_listed_places(page, a, b, found))
+    return found
+
+
+_LISTED = re.compile(rf"((?:[{CJK}]{{2,8}}、)+[{CJK}]{{2,8}})等(小区|社区|村|企业|学校|医院|单位|景区)")
+
+
+def _listed_places(page: Page, a: int, b: int, known: list[PlaceMention]) -> list[PlaceMention]:
+    """对甲园、乙苑等小区: each item of a list closed by 等 + a place noun is a place of that kind."""
+    text = page.text
+    out = []
+    taken = {(p.start, p.end) for p in known}
+    for m in _LISTED.finditer(text, a, b):
+        items_start = m.start(1)
+        first_end = text.index("、", items_start)
+        items_start = _place_name_start(text, first_end, a, 8)
+        pos = items_start
+        for item in text[items_start:m.end(1)].split("、"):
+            s, e = pos, pos + len(item)
+            pos = e + 1
+            if len(item) < 2 or (s, e) in taken or item in lexicon.generic_areas() or \
+                    item in lexicon.facility_suffixes() or item in lexicon.admin_suffixes():
+                continue
+            out.append(PlaceMention(name=item, original=page.original[s:e], start=s, end=e,
+                                    kind="Facility", level=m.group(2)))
+    return out
+
+
+# ---------------------------------------------------------------- dates and cues
+
+_DATE = re.compile(r"(?:(\d{4})年)?(\d{1,2})月(\d{1,2})[日号](?![电讯])")
+_DAY = re.compile(r"(?<![\d月年])(\d{1,2})日(?![电讯])")
+
+
+def _dates(text: str, a: int, b: int) -> list[DateMention]:
+    found = [DateMention(m.start(), m.end(), int(m.group(1)) if m.group(1) else None, int(m.group(2)),
+                         int(m.group(3))) for m in _DATE.finditer(text, a, b)]
+    taken = [(d.start, d.end) for d in found]
+    for m in _DAY.finditer(text, a, b):
+        if not any(s <= m.start() < e for s, e in taken) and 1 <= int(m.group(1)) <= 31:
+            found.append(DateMention(m.start(), m.end(), None, None, int(m.group(1))))
+    return sorted(found, key=lambda d: d.start)
+
+
+@cache
+def _cue_table() -> dict[str, tuple[str, str | None]]:
+    table: dict[str, tuple[str, str | None]] = {}
+    d = lexicon.discourse()
+    for kind in ("speech", "pronoun", "participant", "anaphor_place", "commission", "in_event"):
+        for word in d[kind]:
+            table[word] = (kind, None)
+    for word, cls in lexicon.event_triggers().items():
+        table[word] = ("trigger", cls)
+    return table
+
+
+@cache
+def _cue_regex() -> re.Pattern[str]:
+    return re.compile("|".join(sorted(_cue_table(), key=len, reverse=True)))
+
+
+def _cues(text: str, a: int, b: int) -> list[Cue]:
+    out = []
+    for m in _cue_regex().finditer(text, a, b):
+        kind, cls = _cue_table()[m.group()]
+        if kind == "pronoun" and text[m.end():m.end() + 1] == "们":
+            continue
+        out.append(Cue(kind, m.group(), m.start(), m.end(), cls))
+    return out
+
+
+# ---------------------------------------------------------------- document
+
+def _prefer_longer_names(page: Page, persons: list[PersonMention]) -> None:
+    """叶其发到 read as 叶其 once and 叶其发 elsewhere: one person, the longer reading wins."""
+    names = {p.name for p in persons}
+    for i, p in enumerate(persons):
+        longer = next((n for n in names if len(n) == len(p.name) + 1 and n.startswith(p.name)
+                       and page.text.startswith(n, p.start)), None)
+        if longer:
+            persons[i] = PersonMention(longer, page.original[p.start:p.end + 1], p.start, p.end + 1, p.form,
+                                       p.posts, p.role, p.phrase_start)
+
+
+_BOOK_TITLE = re.compile(r"《[^》\n]*》")
+
+
+def _excluded(page: Page) -> list[tuple[int, int]]:
+    """Mojibake, bylines and titles of documents (《…》) never yield people or places."""
+    books = [m.span() for m in _BOOK_TITLE.finditer(page.text)]
+    return sorted(page.masked + [(bl.start, bl.end) for bl in page.bylines] + books)
+
+
+def _overlaps(span: tuple[int, int], zones: list[tuple[int, int]]) -> bool:
+    return any(s < span[1] and span[0] < e for s, e in zones)
+
+
+def extract(page: Page) -> Mentions:
+    """All mentions of one page, in text order."""
+    out = Mentions()
+    zones = _excluded(page)
+    paragraphs = [(bl.start, bl.end) for bl in page.blocks if bl.kind == "paragraph"]
+    for a, b in paragraphs:
+        chains = [p for p in _chains(page, a, b) if not _overlaps((p.phrase_start or p.start, p.end), zones)]
+        out.persons.extend(chains)
+    _prefer_longer_names(page, out.persons)
+    known = {p.name for p in out.persons}
+    for a, b in paragraphs:
+        extra = _names_before_titles(page, a, b, known) + _leader_lists(page, a, b) + _role_people(page, a, b)
+        out.persons.extend(p for p in extra if not _overlaps((p.start, p.end), zones))
+    known = {p.name for p in out.persons if p.official}
+    taken = [(p.phrase_start if p.phrase_start is not None else p.start, p.end) for p in out.persons]
+    for a, b in paragraphs:
+        for name in known:
+            for m in re.finditer(re.escape(name), page.text[a:b]):
+                span = (a + m.start(), a + m.end())
+                if not _overlaps(span, taken) and not _overlaps(span, zones):
+                    original = page.original[span[0]:span[1]]
+                    out.persons.append(PersonMention(name, original, span[0], span[1], "reference"))
+    out.persons.sort(key=lambda p: p.start)
+    post_spans = [(p.phrase_start, p.start) for p in out.persons if p.phrase_start is not None]
+    person_spans = [(p.start, p.end) for p in out.persons]
+    for a, b in paragraphs:
+        out.places.extend(p for p in _places(page, a, b, post_spans)
+                          if not _overlaps((p.start, p.end), zones + person_spans))
+        out.dates.extend(_dates(page.text, a, b))
+        out.cues.extend(c for c in _cues(page.text, a, b) if not _overlaps((c.start, c.end), person_spans))
+    out.places.sort(key=lambda p: p.start)
+    return out

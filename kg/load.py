@@ -1,0 +1,469 @@
+"""First pipeline stage: files on disk -> ``SourceText`` records.
+
+Every record keeps the decoded original (``raw``) so that the graph can cite
+exact character spans, plus the text to analyse and a map from text to raw.
+Encodings are detected rather than assumed because Chinese news pages come in
+UTF-8, GB18030/GBK, Big5 and UTF-16, often without a reliable declaration.
+"""
+
+from __future__ import annotations
+
+import codecs
+import html
+import json
+import os
+import re
+from array import array
+from bisect import bisect_left
+from collections.abc import Iterable, Iterator
+from html.entities import html5
+from pathlib import Path
+
+import charset_normalizer
+
+from kg.model import SourceText
+
+SUFFIXES = frozenset({".txt", ".html", ".htm", ".jsonl"})
+_HTML_SUFFIXES = frozenset({".html", ".htm"})
+_ONLY_ARTICLES = "pass only .txt, .html or .jsonl articles"
+_JSONL_SHAPE = 'each line needs {"text": ...}'
+
+# Byte-order marks, longest first: the UTF-32-LE mark starts with the UTF-16-LE one.
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+# C0 controls never occur in text, nor inside multi-byte characters of ASCII-compatible
+# encodings, so they mark binary data (or UTF-16/32).  SO, SI and ESC are left out of
+# the byte test because ISO-2022 encodings use them; decoded text must not keep them.
+_CONTROL_BYTE = re.compile(rb"[\x00-\x08\x10-\x1a\x1c-\x1f]")
+_CONTROL_CHAR = re.compile(r"[\x00-\x08\x0e-\x1f]")
+_HIGH_BYTES = bytes(range(128, 256))
+# Encodings that decode to a subset of gb18030 are decoded as gb18030 itself.
+_GB18030_SUBSETS = frozenset({"gbk", "gb2312", "hz"})
+_CJK_PREFIXES = ("utf", "gb", "big5", "cp9", "euc", "shift_jis", "iso2022", "hz", "johab")
+_META_CHARSET = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9_.:+-]+)""", re.I)
+
+
+class LoadError(ValueError):
+    """A file or JSONL line that cannot become a ``SourceText``; the message names it and the fix."""
+
+
+def iter_inputs(paths: Iterable[str | Path]) -> Iterator[Path]:
+    """Expand files and directories into article files, each once, in a deterministic order.
+
+    Directories are walked recursively in path order and yield only article suffixes;
+    files given explicitly are yielded whatever their suffix.  Symlinks are followed,
+    and resolved directories are remembered so that a symlink loop ends the walk.
+    """
+    seen: set[str] = set()
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            yield from _walk(path, seen)
+        elif _first_visit(path, seen):
+            yield path
+
+
+def _walk(directory: Path, seen: set[str]) -> Iterator[Path]:
+    if not _first_visit(directory, seen):
+        return
+    try:
+        entries = sorted(directory.iterdir(), key=lambda entry: entry.name)
+    except OSError as error:
+        raise LoadError(
+            f"{directory}: cannot list the directory ({error.strerror}); check its permissions"
+        ) from error
+    for entry in entries:
+        if entry.is_dir():
+            yield from _walk(entry, seen)
+        elif entry.suffix.lower() in SUFFIXES and entry.is_file() and _first_visit(entry, seen):
+            yield entry
+
+
+def _first_visit(path: Path, seen: set[str]) -> bool:
+    # os.path.realpath, unlike Path.resolve in 3.11, does not raise on a symlink loop.
+    real = os.path.realpath(path)
+    if real in seen:
+        return False
+    seen.add(real)
+    return True
+
+
+def load(path: str | Path) -> list[SourceText]:
+    """Load one file (a .jsonl gives several records).
+
+    Bad JSONL lines are skipped as long as one line loads; use ``load_with_errors``
+    to see them.  Raises ``LoadError`` when nothing can be loaded.
+    """
+    records, errors = load_with_errors(path)
+    if not records and errors:
+        raise errors[0]
+    return records
+
+
+def load_with_errors(path: str | Path) -> tuple[list[SourceText], list[LoadError]]:
+    """Load one file and return its records with the problems found, without raising them.
+
+    One bad line in a feed should not cost the other articles, so problems are
+    collected (a whole-file problem is the only error, with no records).
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    try:
+        data = _read(path)
+        if suffix == ".jsonl":
+            return _load_jsonl(path, data)
+        if suffix in _HTML_SUFFIXES:
+            return [_load_html(path, data)], []
+        raw, encoding = _decode(data, str(path))
+        return [_plain(path.name, path, raw, encoding)], []
+    except LoadError as error:
+        return [], [error]
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        raise LoadError(
+            f"{path}: cannot read ({error.strerror or error}); check that it exists and is readable"
+        ) from error
+
+
+def _plain(source: str, path: Path, raw: str, encoding: str, **metadata: str | None) -> SourceText:
+    return SourceText(
+        source=source,
+        path=str(path),
+        raw=raw,
+        encoding=encoding,
+        text=raw,
+        offsets=_identity(len(raw)),
+        **metadata,
+    )
+
+
+def _identity(length: int) -> tuple[int, ...]:
+    """Offsets for text that is its own raw.
+
+    The model wants a tuple; it costs about 36 bytes per character (a pointer and
+    an int object), i.e. some 600 MB for a 50 MB file of Chinese text.
+    """
+    return tuple(range(length + 1))
+
+
+# --- encodings ---------------------------------------------------------------------------------------
+
+
+def _decode(data: bytes, where: str, declared: str | None = None) -> tuple[str, str]:
+    """Decode a file's bytes; return the text and the normalised encoding name.
+
+    Order: byte-order mark, strict UTF-8, the declared charset (HTML), UTF-8 with
+    a few bad bytes replaced, then charset-normalizer's guess, preferring gb18030
+    over a guess that cannot encode Chinese.  ``declared`` is a codec name.
+    """
+    if not data:
+        raise LoadError(f"{where}: empty file; pass an article with some text")
+    bom, bom_codec = next(((bom, codec) for bom, codec in _BOMS if data.startswith(bom)), (b"", None))
+    skip = len(bom)
+    body = data[skip:]
+    if bom_codec:
+        decoded = _decode_as(body, bom_codec)
+    elif control := _CONTROL_BYTE.search(body):
+        decoded = _decode_wide(body)
+        if decoded is None:
+            raise LoadError(f"{where}: not text (binary data at byte {control.start()}); {_ONLY_ARTICLES}")
+    else:
+        decoded = _decode_narrow(body, declared)
+        if decoded is None:
+            raise LoadError(
+                f"{where}: cannot tell the text encoding (not UTF-8, UTF-16 or a Chinese encoding); "
+                "re-save it as UTF-8"
+            )
+    text, codec, label = decoded
+    if control := _CONTROL_CHAR.search(text):
+        byte = skip + len(text[: control.start()].encode(codec, "replace"))
+        raise LoadError(f"{where}: not text (binary data at byte {byte}); {_ONLY_ARTICLES}")
+    if not text.strip():
+        raise LoadError(f"{where}: empty file (only whitespace); pass an article with some text")
+    return text, label
+
+
+def _decode_as(body: bytes, codec: str) -> tuple[str, str, str]:
+    """Decode with a known codec, replacing bad bytes rather than giving up on the article."""
+    try:
+        return body.decode(codec), codec, _label(codec)
+    except UnicodeDecodeError:
+        return body.decode(codec, "replace"), codec, f"{_label(codec)} (with replacement)"
+
+
+def _decode_wide(body: bytes) -> tuple[str, str, str] | None:
+    """Control bytes without a BOM: UTF-16/32 if charset-normalizer says so, else binary."""
+    best = charset_normalizer.from_bytes(body).best()
+    codec = _codec(best.encoding) if best else None
+    if codec is None or not codec.startswith(("utf-16", "utf-32")):
+        return None
+    try:
+        return body.decode(codec), codec, _label(codec)
+    except UnicodeDecodeError:
+        return None
+
+
+def _decode_narrow(body: bytes, declared: str | None) -> tuple[str, str, str] | None:
+    """Decode an ASCII-compatible file; None when no encoding fits."""
+    if (text := _strict(body, "utf-8")) is not None:
+        return text, "utf-8", "utf-8"
+    if declared and (text := _strict(body, declared)) is not None:
+        return text, declared, _label(declared)
+    text = body.decode("utf-8", "replace")
+    bad = text.count("\ufffd")
+    good = len(text) - len(body.translate(None, _HIGH_BYTES)) - bad  # valid non-ASCII characters
+    if bad * 10 <= good:
+        return text, "utf-8", "utf-8 (with replacement)"
+    best = charset_normalizer.from_bytes(body).best()
+    guess = _codec(best.encoding) if best else None
+    if (guess is None or not guess.startswith(_CJK_PREFIXES)) and (
+        text := _strict(body, "gb18030")
+    ) is not None:
+        return text, "gb18030", "gb18030"
+    return _decode_as(body, guess) if guess else None
+
+
+def _strict(body: bytes, codec: str) -> str | None:
+    try:
+        return body.decode(codec)
+    except UnicodeDecodeError:
+        return None
+
+
+def _codec(name: str) -> str | None:
+    """Python's canonical codec name, with GBK and GB2312 widened to gb18030."""
+    try:
+        codec = codecs.lookup(name).name
+    except LookupError:
+        return None
+    return "gb18030" if codec in _GB18030_SUBSETS else codec
+
+
+def _label(codec: str) -> str:
+    """The encoding name reported to users: byte order is a detail of UTF-16/32."""
+    return codec[:6] if codec.startswith(("utf-16", "utf-32")) else codec
+
+
+def _declared_charset(data: bytes) -> str | None:
+    """The <meta charset> of an HTML page; a UTF-16/32 declaration in ASCII bytes is a lie."""
+    match = _META_CHARSET.search(data, 0, 8192)
+    codec = _codec(match.group(1).decode("ascii")) if match else None
+    return None if codec is None or codec.startswith(("utf-16", "utf-32")) else codec
+
+
+# --- JSONL -------------------------------------------------------------------------------------------
+
+
+def _load_jsonl(path: Path, data: bytes) -> tuple[list[SourceText], list[LoadError]]:
+    raw, encoding = _decode(data, str(path))
+    records: list[SourceText] = []
+    errors: list[LoadError] = []
+    # Split on "\n" only: U+2028 and friends may appear unescaped inside JSON strings.
+    for lineno, line in enumerate(raw.split("\n"), 1):
+        if not line.strip():
+            continue
+        try:
+            records.append(_jsonl_record(path, lineno, line, encoding))
+        except LoadError as error:
+            errors.append(error)
+    return records, errors
+
+
+def _jsonl_record(path: Path, lineno: int, line: str, encoding: str) -> SourceText:
+    where = f"{path} line {lineno}"
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as error:
+        raise LoadError(
+            f"{where}: not valid JSON ({error.msg} at column {error.colno}); {_JSONL_SHAPE}"
+        ) from error
+    if not isinstance(record, dict):
+        raise LoadError(f"{where}: not a JSON object; {_JSONL_SHAPE}")
+    if "text" not in record:
+        raise LoadError(f"{where}: no 'text' field; {_JSONL_SHAPE}")
+    text = record["text"]
+    if not isinstance(text, str) or not text.strip():
+        raise LoadError(f"{where}: 'text' is empty or not a string; give the article text as a JSON string")
+    for key in ("title", "date", "url", "source"):
+        if record.get(key) is not None and not isinstance(record[key], str):
+            raise LoadError(f"{where}: '{key}' must be a string, not {type(record[key]).__name__}")
+    return _plain(
+        f"{path.name}#{lineno}",
+        path,
+        text,
+        encoding,
+        title=record.get("title") or None,
+        date=record.get("date") or None,
+        url=record.get("url") or None,
+        publisher=record.get("source") or None,
+    )
+
+
+# --- HTML --------------------------------------------------------------------------------------------
+
+_MARKUP = re.compile(
+    r"""<!--.*?(?:-->|\Z)                                # comment; an unterminated one runs to the end
+      | <[!?][^>]*>?                                     # doctype, CDATA, processing instruction
+      | <(/?)([A-Za-z][^\s/>]*)(?:[^>"']|"[^"]*"|'[^']*')*>  # tag, quoted attributes may hold '>'
+    """,
+    re.S | re.X,
+)
+# Elements whose content is never article text (and may contain '<' that is not a tag).
+_HIDDEN = {
+    name: re.compile(rf"</{name}\s*>", re.I)
+    for name in ("script", "style", "title", "template", "noscript", "textarea")
+}
+_ENTITY = re.compile(r"&(?:#[0-9]+;?|#[xX][0-9A-Fa-f]+;?|[A-Za-z][A-Za-z0-9]*;?)")
+# Characters trafilatura may drop or collapse; the loose alignment ignores them on both sides.
+_IGNORABLE = re.compile(r"[\s\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
+
+
+def _load_html(path: Path, data: bytes) -> SourceText:
+    # Imported here: trafilatura is slow to import and only HTML needs it.
+    import trafilatura
+
+    raw, encoding = _decode(data, str(path), _declared_charset(data))
+    document = trafilatura.bare_extraction(raw, with_metadata=True, include_comments=False)
+    text = document.text if document is not None else None
+    if not text or not text.strip():
+        raise LoadError(
+            f"{path}: no article text found in the HTML; pass the article page itself, or its text as .txt"
+        )
+    return SourceText(
+        source=path.name,
+        path=str(path),
+        raw=raw,
+        encoding=encoding,
+        text=text,
+        offsets=_align(text, _VisibleText(raw)),
+        title=document.title or None,
+        date=document.date or None,
+        url=document.url or None,
+        publisher=document.sitename or None,
+    )
+
+
+class _VisibleText:
+    """The text a browser would show for an HTML source, with each character's raw index.
+
+    Tags, comments and script/style contents are skipped; a character decoded from
+    an entity maps to the entity's '&', and ``entity_ends`` keeps where it ends.
+    """
+
+    def __init__(self, raw: str) -> None:
+        self._raw = raw
+        self._parts: list[str] = []
+        self.starts = array("q")
+        self.entity_ends: dict[int, int] = {}
+        text_from = pos = 0
+        while (lt := raw.find("<", pos)) >= 0:
+            tag = _MARKUP.match(raw, lt)
+            if tag is None:  # a bare '<' is text
+                pos = lt + 1
+                continue
+            self._add_text(text_from, lt)
+            pos = tag.end()
+            name = (tag.group(2) or "").lower()
+            if name in _HIDDEN and not tag.group(1) and not tag.group().endswith("/>"):
+                close = _HIDDEN[name].search(raw, pos)
+                pos = close.end() if close else len(raw)
+            text_from = pos
+        self._add_text(text_from, len(raw))
+        self.text = "".join(self._parts)
+        self._compact: tuple[str, array[int]] | None = None
+
+    def _add_text(self, start: int, end: int) -> None:
+        cursor = start
+        for entity in _ENTITY.finditer(self._raw, start, end):
+            decoded = _decode_entity(entity.group())
+            if decoded is None:
+                continue
+            value, consumed = decoded
+            self._parts.append(self._raw[cursor : entity.start()])
+            self.starts.extend(range(cursor, entity.start()))
+            self._parts.append(value)
+            self.starts.extend([entity.start()] * len(value))
+            cursor = entity.start() + consumed
+            self.entity_ends[entity.start()] = cursor
+        self._parts.append(self._raw[cursor:end])
+        self.starts.extend(range(cursor, end))
+
+    def compact(self) -> tuple[str, array[int]]:
+        """The text without ignorable characters, and each kept character's index in ``text``."""
+        if self._compact is None:
+            kept = array("q", (i for i, char in enumerate(self.text) if not _IGNORABLE.match(char)))
+            self._compact = "".join(self.text[i] for i in kept), kept
+        return self._compact
+
+
+def _decode_entity(entity: str) -> tuple[str, int] | None:
+    """An entity's characters and how many raw characters it consumes; None if not an entity."""
+    if entity[1] == "#":
+        return html.unescape(entity), len(entity)
+    name = entity[1:]
+    if name in html5:
+        return html5[name], len(entity)
+    # Legacy entities are recognised without ';', even when letters follow (&copy2024).
+    for length in range(len(name) - 1, 1, -1):
+        if name[:length] in html5:
+            return html5[name[:length]], length + 1
+    return None
+
+
+def _align(text: str, visible: _VisibleText) -> tuple[int, ...]:
+    """Map each character of the extracted text to the raw index of the same character.
+
+    Lines are found in order in the visible text, exactly or else ignoring whitespace
+    and trafilatura's list/table markers; a character that cannot be aligned takes
+    the raw index of the nearest aligned character before it (after it at the start).
+    """
+    offsets = array("q", [-1]) * len(text)
+    cursor = line_start = 0
+    for line in text.split("\n"):
+        hit = visible.text.find(line, cursor) if line.strip() else -1
+        if hit >= 0:
+            offsets[line_start : line_start + len(line)] = visible.starts[hit : hit + len(line)]
+            cursor = hit + len(line)
+        elif line.strip():
+            cursor = _align_loose(line, line_start, visible, offsets, cursor)
+        line_start += len(line) + 1
+    aligned = [i for i in range(len(text)) if offsets[i] >= 0]
+    if not aligned:
+        return (0,) * (len(text) + 1)
+    previous = offsets[aligned[0]]
+    for i, offset in enumerate(offsets):
+        if offset < 0:
+            offsets[i] = previous
+        else:
+            previous = offset
+    last = offsets[aligned[-1]]
+    return (*offsets, visible.entity_ends.get(last, last + 1))
+
+
+def _align_loose(line: str, line_start: int, visible: _VisibleText, offsets: array[int], cursor: int) -> int:
+    """Align a line ignoring whitespace and markers; return the new cursor (unchanged if not found)."""
+    table_row = line.startswith("|")
+    first = 2 if line.startswith("- ") else 0  # list item marker
+    keep = [
+        j
+        for j in range(first, len(line))
+        if not _IGNORABLE.match(line[j]) and not (table_row and line[j] == "|")
+    ]
+    if not keep:
+        return cursor
+    compact, kept = visible.compact()
+    hit = compact.find("".join(line[j] for j in keep), bisect_left(kept, cursor))
+    if hit < 0:
+        return cursor
+    for k, j in enumerate(keep):
+        offsets[line_start + j] = visible.starts[kept[hit + k]]
+    return kept[hit + len(keep) - 1] + 1

@@ -1,0 +1,248 @@
+"""Plain data passed between the pipeline stages.
+
+read (load + normalise) -> Page -> extract -> Mentions -> resolve -> Facts -> rdf.
+Offsets named ``start``/``end`` are half-open character offsets.  ``Page.text``
+offsets are mapped back to ``SourceText.raw`` (the decoded original file) with
+``Page.raw_span``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+
+@dataclass(frozen=True)
+class SourceText:
+    """One article as loaded from disk, before any normalisation.
+
+    ``raw`` is the decoded original (the whole file for .txt/.html, the
+    record's ``text`` field for .jsonl); offsets in the graph slice ``raw``.
+    ``text`` is the plain text to analyse and ``offsets[i]`` is the index in
+    ``raw`` of ``text[i]`` (``len(offsets) == len(text) + 1``; the last entry
+    is the raw end of the text).
+    """
+
+    source: str  # file name shown to users, e.g. 000_x.txt or feed.jsonl#3
+    path: str  # path as given on the command line
+    raw: str
+    encoding: str
+    text: str
+    offsets: tuple[int, ...]
+    title: str | None = None
+    date: str | None = None  # ISO date/datetime as given by the source metadata
+    url: str | None = None
+    publisher: str | None = None
+
+
+BlockKind = Literal["title", "heading", "paragraph", "caption", "byline", "meta"]
+
+
+@dataclass(frozen=True)
+class Block:
+    """A line of the article body with its role (headings delimit sections)."""
+
+    start: int
+    end: int
+    kind: BlockKind
+
+
+@dataclass(frozen=True)
+class Byline:
+    """A credited non-official: reporter, editor, photographer, correspondent."""
+
+    name: str  # Simplified
+    original: str  # as written in the source
+    role: str  # Simplified role word: 记者, 编辑, 通讯员, 摄影 …
+    start: int  # offsets in Page.text
+    end: int
+
+
+@dataclass
+class Page:
+    """A normalised article: Simplified analysis text aligned to the raw file."""
+
+    source: SourceText
+    text: str  # Simplified, glosses removed, mojibake masked, boilerplate dropped
+    original: str  # same length as ``text``: the source-script characters
+    offsets: tuple[int, ...]  # text index -> raw index, len(text) + 1 entries
+    script: Literal["zh-Hans", "zh-Hant"]
+    blocks: list[Block] = field(default_factory=list)
+    masked: list[tuple[int, int]] = field(default_factory=list)  # mojibake spans
+    bylines: list[Byline] = field(default_factory=list)
+    title: str | None = None  # Simplified
+    published: str | None = None  # YYYY-MM-DD[THH:MM:SS] or --MM-DD
+    publisher: str | None = None
+
+    def raw_span(self, start: int, end: int) -> tuple[int, int]:
+        """Map a half-open span of ``text`` to the raw file."""
+        if end <= start:
+            return self.offsets[start], self.offsets[start]
+        return self.offsets[start], self.offsets[end - 1] + 1
+
+    def raw_slice(self, start: int, end: int) -> str:
+        a, b = self.raw_span(start, end)
+        return self.source.raw[a:b]
+
+
+MentionLabel = Literal["PERSON", "TITLE", "ORG", "PLACE", "DATE", "TRIGGER"]
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Where a fact was read: a sentence of one document."""
+
+    doc_id: str
+    start: int  # offsets in SourceText.raw
+    end: int
+    text: str  # exactly SourceText.raw[start:end]
+
+
+@dataclass(frozen=True)
+class Region:
+    """An administrative region or a named facility."""
+
+    key: str  # Simplified full label; identity within and across documents
+    label: str  # Simplified
+    original: str | None  # Traditional spelling when the source was Traditional
+    kind: Literal["AdministrativeRegion", "Facility", "Place"]
+    level: str | None = None  # 省/市/区/县/镇/乡/街道/村/社区/小区 …
+    adcode: str | None = None
+    part_of: str | None = None  # key of the enclosing region
+
+
+@dataclass(frozen=True)
+class Organization:
+    key: str  # spelled-out Simplified label, e.g. 仓山区委宣传部
+    label: str
+    full_names: tuple[str, ...] = ()  # e.g. 中共仓山区委员会宣传部
+    jurisdiction: str | None = None  # Region key
+    original: str | None = None
+
+
+@dataclass(frozen=True)
+class Post:
+    title: str  # bare title: 书记, 常委, 代区长 …
+    org: str | None  # Organization key
+    evidence: Evidence
+
+
+@dataclass(frozen=True)
+class Person:
+    key: str  # Simplified name (plus role for non-officials)
+    name: str
+    original: str | None
+    official: bool
+    role: str | None = None  # for non-officials
+    evidence: Evidence | None = None
+
+
+@dataclass(frozen=True)
+class Holding:
+    person: str  # Person key
+    post: Post
+
+
+@dataclass(frozen=True)
+class Event:
+    key: str  # unique within the document: doc_id-n
+    kinds: tuple[str, ...]  # Inspection, CondolenceVisit, Research, Meeting (may be empty)
+    leader: str  # Person key
+    participants: tuple[str, ...]
+    places: tuple[str, ...]  # Region keys
+    date: str | None  # YYYY-MM-DD or --MM-DD
+    evidence: Evidence
+    label: str = ""
+
+
+@dataclass
+class Facts:
+    """Everything resolved from one document."""
+
+    doc_id: str
+    source: SourceText
+    page: Page
+    persons: list[Person] = field(default_factory=list)
+    holdings: list[Holding] = field(default_factory=list)
+    organizations: list[Organization] = field(default_factory=list)
+    regions: list[Region] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------- mentions (extract → resolve)
+
+@dataclass(frozen=True)
+class PostMention:
+    """One title of a title chain, with the organ words and jurisdiction written before it."""
+
+    title: str
+    start: int  # span of this segment (jurisdiction + organs + title) in Page.text
+    end: int
+    level: str | None = None  # level character of a jurisdiction left to context (区委 → 区)
+    jurisdiction: str | None = None  # jurisdiction as written, Simplified (宁德市)
+    jurisdiction_original: str | None = None
+    organs: tuple[str, ...] = ()  # normal forms, outermost first (委, 政法委)
+    national: str | None = None  # organisation that needs no jurisdiction (中共中央)
+
+
+PersonForm = Literal["chain", "name_title", "leaders_list", "byline", "role", "reference", "alias"]
+
+
+@dataclass(frozen=True)
+class PersonMention:
+    name: str  # Simplified
+    original: str
+    start: int  # the name itself
+    end: int
+    form: PersonForm
+    posts: tuple[PostMention, ...] = ()
+    role: str | None = None  # for non-officials
+    phrase_start: int | None = None  # start of the title chain in front of the name
+
+    @property
+    def official(self) -> bool:
+        return self.form in ("chain", "name_title", "leaders_list", "reference", "alias")
+
+
+@dataclass(frozen=True)
+class PlaceMention:
+    """A named place; ``parent`` is the start of the enclosing place written just before it."""
+
+    name: str  # Simplified label
+    original: str
+    start: int
+    end: int
+    kind: Literal["AdministrativeRegion", "Facility"]
+    level: str | None
+    parent: int | None = None
+    level_prefix: str | None = None  # a facility written with a bare level (市体育中心 → 市)
+    in_list: bool = False  # written as a sibling after 、
+
+
+@dataclass(frozen=True)
+class DateMention:
+    start: int
+    end: int
+    year: int | None
+    month: int | None
+    day: int
+
+
+@dataclass(frozen=True)
+class Cue:
+    """A discourse word: event trigger, speech verb, pronoun, participant marker …"""
+
+    kind: str  # trigger | speech | pronoun | participant | anaphor_place | commission | in_event
+    word: str
+    start: int
+    end: int
+    event_class: str | None = None
+
+
+@dataclass
+class Mentions:
+    persons: list[PersonMention] = field(default_factory=list)
+    places: list[PlaceMention] = field(default_factory=list)
+    dates: list[DateMention] = field(default_factory=list)
+    cues: list[Cue] = field(default_factory=list)
