@@ -23,7 +23,7 @@ def main() -> None:
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--out", "out_dir", default="output", show_default=True, type=click.Path(path_type=Path),
               help="Directory for graph.ttl, graph.jsonld, graph.trig and graph.html.")
-@click.option("--quiet", is_flag=True, help="Print only errors.")
+@click.option("--quiet", "-q", is_flag=True, help="Print only errors.")
 def build(inputs: tuple[Path, ...], out_dir: Path, quiet: bool) -> None:
     """Read articles (.txt, .html, .jsonl files or directories) and write the graph.
 

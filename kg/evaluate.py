@@ -406,7 +406,7 @@ class PlaceMatcher:
         self._prefix_cache: dict[str, bool] = {"": True}
 
     def is_enclosing_prefix(self, prefix: str) -> bool:
-        """True when the prefix is a chain of known place names (建新镇 in 建新镇淮兴社区)."""
+        """True when the prefix is a chain of known place names (东风镇 in 东风镇青山社区)."""
         if prefix not in self._prefix_cache:
             self._prefix_cache[prefix] = any(
                 prefix.startswith(name) and self.is_enclosing_prefix(prefix.removeprefix(name))
@@ -483,7 +483,7 @@ def score_posts(view: GraphView, gold: Gold) -> tuple[Score, Score]:
 
 
 def _organisation_found(system_organisations: set[str], post: GoldPost) -> bool:
-    """An organisation matches when it equals the gold one or ends with it (福建省X县委 ⊇ X县委)."""
+    """An organisation matches when it equals the gold one or ends with it (某省X县委 ⊇ X县委)."""
     return any(
         label == gold_org or label.endswith(gold_org)
         for label in system_organisations

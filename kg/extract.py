@@ -200,7 +200,7 @@ def _parse_segment(text: str, floor: int, title_start: int, title: str) -> PostM
 
 
 def _full_division_name(name: str | None) -> str | None:
-    """宁德市 stays; a short form written with its level (福安市) is already full."""
+    """青州市 stays; a short form written with its level (东城区) is already full."""
     return name
 
 
@@ -420,14 +420,14 @@ def _places(page: Page, a: int, b: int, post_spans: list[tuple[int, int]]) -> li
             min_name = info.min_name if info else (1 if text[start] in LEVELS else 2)
             if info is None and start == m.start() and start > a and text[start - 1] == "、" and found \
                     and found[-1].level_prefix:
-                min_name = 0  # 县公安局、卫健局: the second item keeps the first one's level
+                min_name = 0  # 县法院、检察院: the second item keeps the first one's level
             if m.start() - start < min_name or MASK in label or _is_generic(label):
                 continue
             if len(suffix) == 1 and _common_word(text[m.start():m.start() + 2]):
                 continue  # 乡贤, 村民: the suffix character starts another word
-            if len(suffix) == 1 and _freq(text[m.start() - 1:s_end]) >= 1000 and \
+            if len(suffix) == 1 and _freq(text[m.start() - 1:s_end]) >= (1000 if info else 100) and \
                     not _word_tags().get(text[m.start() - 1:s_end], "n").startswith("ns"):
-                continue  # 农村, 乡村: the suffix character belongs to a common word
+                continue  # 农村, 大局: the suffix character belongs to a common word
             if any(ps <= start < pe or ps < s_end <= pe for ps, pe in post_spans):
                 break
             if info is None and not quoted and _common_word(text[start:m.start()]) and \
@@ -440,7 +440,7 @@ def _places(page: Page, a: int, b: int, post_spans: list[tuple[int, int]]) -> li
             continue
         start, s_end, suffix, is_admin, label = best
         if prev is not None and start == prev.start:
-            found.pop()  # 高速收费站检查站: one facility written with two suffixes
+            found.pop()  # 东站收费站检查站: one facility written with two suffixes
             parent = prev.parent
         else:
             parent = found[-1].start if found and found[-1].end == start else None
@@ -449,13 +449,13 @@ def _places(page: Page, a: int, b: int, post_spans: list[tuple[int, int]]) -> li
             inner = _split_known_prefix(text, start, m.start())
             if inner is not None:
                 division = gazetteer().by_short[text[start:inner]][0]
-                found.append(PlaceMention(name=division.name, original=page.original[start:inner], start=start,
+                found.append(PlaceMention(name=division.name, original=None, start=start,
                                           end=inner, kind="AdministrativeRegion", level=division.level))
                 parent, start, label = start, inner, text[inner:s_end]
         level_prefix = None
         if not is_admin and label[0] in LEVELS and parent is None:
             level_prefix = label[0]
-        elif not is_admin and in_list and start == m.start() and found and found[-1].level_prefix:
+        elif not is_admin and in_list and found and found[-1].level_prefix and label[0] not in LEVELS:
             level_prefix = found[-1].level_prefix
             label = level_prefix + label
         found.append(PlaceMention(
@@ -539,7 +539,7 @@ def _cues(text: str, a: int, b: int) -> list[Cue]:
 # ---------------------------------------------------------------- document
 
 def _prefer_longer_names(page: Page, persons: list[PersonMention]) -> None:
-    """叶其发到 read as 叶其 once and 叶其发 elsewhere: one person, the longer reading wins."""
+    """张三丰到 read as 张三 once and 张三丰 elsewhere: one person, the longer reading wins."""
     names = {p.name for p in persons}
     for i, p in enumerate(persons):
         longer = next((n for n in names if len(n) == len(p.name) + 1 and n.startswith(p.name)

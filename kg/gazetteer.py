@@ -25,7 +25,7 @@ class GazetteerError(RuntimeError):
 @dataclass(frozen=True)
 class Division:
     adcode: str
-    name: str  # full name, e.g. 仓山区
+    name: str  # full name, e.g. 东城区
     level: str  # level character of its suffix: 省/市/区/县/州
     parent: str | None  # adcode of the enclosing division
 
@@ -35,7 +35,7 @@ class Division:
 
 
 def short_name(name: str) -> str:
-    """仓山区 → 仓山; names left shorter than two characters stay whole (城区)."""
+    """东城区 → 东城; names left shorter than two characters stay whole (城区)."""
     for suffix in _SUFFIXES:
         if name.endswith(suffix) and len(name) - len(suffix) >= 2:
             return name[: -len(suffix)]

@@ -69,7 +69,7 @@ class AdminSuffix:
     cls: str
     min_name: int
     max_name: int
-    whole: bool  # the name keeps the enclosing city in front (商洛高新区)
+    whole: bool  # the name keeps the enclosing city in front (青州高新区)
 
 
 @dataclass(frozen=True)

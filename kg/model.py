@@ -113,9 +113,9 @@ class Region:
 
 @dataclass(frozen=True)
 class Organization:
-    key: str  # spelled-out Simplified label, e.g. 仓山区委宣传部
+    key: str  # spelled-out Simplified label, e.g. 东城区委宣传部
     label: str
-    full_names: tuple[str, ...] = ()  # e.g. 中共仓山区委员会宣传部
+    full_names: tuple[str, ...] = ()  # e.g. 中共东城区委员会宣传部
     jurisdiction: str | None = None  # Region key
     original: str | None = None
 
@@ -180,7 +180,7 @@ class PostMention:
     start: int  # span of this segment (jurisdiction + organs + title) in Page.text
     end: int
     level: str | None = None  # level character of a jurisdiction left to context (区委 → 区)
-    jurisdiction: str | None = None  # jurisdiction as written, Simplified (宁德市)
+    jurisdiction: str | None = None  # jurisdiction as written, Simplified (青州市)
     jurisdiction_original: str | None = None
     organs: tuple[str, ...] = ()  # normal forms, outermost first (委, 政法委)
     national: str | None = None  # organisation that needs no jurisdiction (中共中央)
@@ -210,13 +210,13 @@ class PlaceMention:
     """A named place; ``parent`` is the start of the enclosing place written just before it."""
 
     name: str  # Simplified label
-    original: str
+    original: str | None  # as written, when it spells the same name
     start: int
     end: int
     kind: Literal["AdministrativeRegion", "Facility"]
     level: str | None
     parent: int | None = None
-    level_prefix: str | None = None  # a facility written with a bare level (市体育中心 → 市)
+    level_prefix: str | None = None  # a facility written with a bare level (市图书馆 → 市)
     in_list: bool = False  # written as a sibling after 、
 
 

@@ -23,7 +23,7 @@ _SAFE = "/-_.~()（）"
 
 
 def iri(kind: str, key: str) -> URIRef:
-    """A readable, stable resource IRI: res:person/张三, res:place/350104/金山街道."""
+    """A readable, stable resource IRI: res:person/张三, res:place/110101/东华门街道."""
     return RES[f"{kind}/{quote(key, safe=_SAFE + ''.join(ch for ch in key if ord(ch) > 127))}"]
 
 

@@ -185,7 +185,7 @@ def _section_lookup(sentences: list[_Sentence], headings: list[tuple[int, int, s
 
 
 def _division_in(text: str) -> Division | None:
-    """福安 → 福安市; 霞浦三沙 → 霞浦县 (the longest known prefix)."""
+    """青州 → 青州市; 东城南关 → 东城区 (the longest known prefix)."""
     gaz = gazetteer()
     for size in range(min(len(text), 6), 1, -1):
         hits = gaz.lookup(text[:size])

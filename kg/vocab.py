@@ -71,13 +71,13 @@ class OK(DefinedNamespace):
     #                   post, or named as a provincial, city or county leader
     #                   (省/市/县领导).
     Organization: URIRef  # A party, state, people's-congress or CPPCC body or one of
-    #                       its departments, named with its jurisdiction: 仓山区委,
-    #                       株洲市政府, 商洛市政协, 宁德市委组织部.
+    #                       its departments, named with its jurisdiction: 东城区委,
+    #                       青州市政府, 青州市政协, 青州市委组织部.
     Person: URIRef  # A named person mentioned in a source article, whether or not an
     #                 official.
     Place: URIRef  # Any place: an administrative region or a facility.
     Post: URIRef  # One post: a bare title in one organisation, such as 书记 of
-    #               仓山区委.
+    #               东城区委.
     Research: URIRef  # A fact-finding visit: 调研, 走访调研, 考察.
 
     # Object properties
@@ -88,13 +88,13 @@ class OK(DefinedNamespace):
     holdsPost: URIRef  # A post the person holds, or held, according to the source.
     jurisdiction: URIRef  # The region an organisation governs.
     leader: URIRef  # A person who led the event.
-    partOf: URIRef  # Direct containment in the next larger place (淮兴社区 part of
-    #                 建新镇); not transitive, follow the chain for indirect
+    partOf: URIRef  # Direct containment in the next larger place (青山社区 part of
+    #                 东风镇); not transitive, follow the chain for indirect
     #                 containment.
     participant: URIRef  # A person who took part in the event.
     place: URIRef  # Where the event happened, or a place it visited.
     postIn: URIRef  # The organisation a post belongs to; its label spells out the
-    #                 jurisdiction (仓山区委, not 区委).
+    #                 jurisdiction (东城区委, not 区委).
 
     # Datatype properties
     adcode: URIRef  # The national administrative-division code, where known (6-digit
