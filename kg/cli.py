@@ -67,7 +67,8 @@ def query_cmd(graph: str, sparql: str, fmt: str) -> None:
         result = query.run(g, query.query_text(sparql))
     except query.QueryError as exc:
         raise click.ClickException(str(exc)) from exc
-    click.echo(query.FORMATS[fmt](result))
+    text = query.FORMATS[fmt](result)
+    click.echo(text, nl=not text.endswith("\n"))
 
 
 @main.command(name="eval")

@@ -1,0 +1,126 @@
+"""The whole pipeline on the five seed articles: quality bars, provenance, exports."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from rdflib import Graph
+from rdflib.compare import isomorphic
+from rdflib.namespace import RDF
+
+from kg import evaluate
+from kg.export import export_all
+from kg.load import load
+from kg.pipeline import build
+from kg.vocab import OK, PROV
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT / "seeds"
+ONTOLOGY = ROOT / "ontology" / "officials.ttl"
+GOLD = ROOT.parent / "shared" / "gold" / "seeds.json"
+SCORER = ROOT.parent / "shared" / "tools" / "score_kg.py"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    out = tmp_path_factory.mktemp("out")
+    result = build([SEEDS], progress=False)
+    export_all(result.graph, result.dataset, out)
+    return result, out
+
+
+def test_build_reads_every_seed(built):
+    result, _ = built
+    assert result.documents == 5
+    assert result.skipped == []
+
+
+@pytest.mark.skipif(not GOLD.exists(), reason="the shared gold annotation is not beside the project")
+def test_seed_quality_bars(built):
+    _, out = built
+    report = evaluate.score([out / "graph.ttl", ONTOLOGY], GOLD)
+    assert report.macro_f1 >= 0.90
+    assert report.officials.f1 >= 0.95
+    assert report.posts_strict.f1 >= 0.90
+    assert report.visits.f1 >= 0.85
+    assert report.dates.f1 >= 0.90
+    assert report.non_officials_typed_official == []
+    assert report.duplicate_official_nodes == 0
+
+
+@pytest.mark.skipif(not SCORER.exists(), reason="the reference scorer is not beside the project")
+def test_kg_eval_matches_reference_scorer(built):
+    _, out = built
+    ours = evaluate.score([out / "graph.ttl", ONTOLOGY], GOLD).to_json()
+    ref = json.loads(subprocess.run([sys.executable, str(SCORER), str(out / "graph.ttl"), str(ONTOLOGY), "--json"],
+                                    capture_output=True, text=True, check=True).stdout)
+    for key, value in ref.items():
+        if isinstance(value, list) and len(value) == 3 and all(isinstance(x, float) for x in value):
+            assert ours[key] == pytest.approx(value, abs=0.01), key
+    assert ours["macro_f1"] == pytest.approx(ref["macro_f1"], abs=0.01)
+
+
+@pytest.mark.parametrize("name, fmt", [("graph.ttl", "turtle"), ("graph.jsonld", "json-ld")])
+def test_exports_parse_back_isomorphic(built, name, fmt):
+    result, out = built
+    parsed = Graph().parse(out / name, format=fmt)
+    assert len(parsed) == len(result.graph)
+    assert isomorphic(parsed, result.graph)
+
+
+def test_trig_keeps_one_named_graph_per_document(built):
+    result, out = built
+    from rdflib import Dataset
+
+    ds = Dataset()
+    ds.parse(out / "graph.trig", format="trig")
+    docs = set(result.graph.subjects(RDF.type, OK.Document))
+    names = {g.identifier for g in ds.graphs() if len(g)}
+    assert docs <= names
+    for doc in docs:
+        assert (doc, RDF.type, OK.Document) in ds.graph(doc)
+
+
+def test_exports_are_utf8_and_html_offline(built):
+    _, out = built
+    for name in ("graph.ttl", "graph.jsonld", "graph.trig", "graph.html"):
+        (out / name).read_bytes().decode("utf-8")
+    page = (out / "graph.html").read_text(encoding="utf-8")
+    assert "cdn.jsdelivr" not in page and "cdnjs" not in page
+    assert '<meta charset="utf-8">' in page.lower() or "charset=utf-8" in page.lower()
+
+
+def _raw_text(graph: Graph, doc) -> str:
+    source = str(graph.value(doc, OK.sourceFile))
+    return load(SEEDS / source)[0].raw
+
+
+def test_every_event_and_post_has_exact_provenance(built):
+    result, _ = built
+    g = result.graph
+    nodes = set(g.subjects(RDF.type, OK.Post))
+    for cls in (OK.Event, OK.Inspection, OK.CondolenceVisit, OK.Research, OK.Meeting):
+        nodes |= set(g.subjects(RDF.type, cls))
+    assert len(nodes) > 30
+    raws = {doc: _raw_text(g, doc) for doc in g.subjects(RDF.type, OK.Document)}
+    for node in nodes:
+        docs = set(g.objects(node, PROV.wasDerivedFrom))
+        assert docs and docs <= set(raws), node
+        evidence = list(g.objects(node, OK.evidence))
+        assert evidence, node
+        for ev in evidence:
+            doc = g.value(ev, PROV.wasDerivedFrom)
+            start, end = int(g.value(ev, OK.startOffset)), int(g.value(ev, OK.endOffset))
+            text = str(g.value(ev, OK.text))
+            assert text and raws[doc][start:end] == text, (node, start, end)
+
+
+def test_iris_are_stable_between_runs(built):
+    result, _ = built
+    again = build([SEEDS], progress=False)
+    assert set(again.graph.subjects()) == set(result.graph.subjects())
+    assert isomorphic(again.graph, result.graph)
