@@ -24,7 +24,8 @@ _SAFE = "/-_.~()（）"
 
 def iri(kind: str, key: str) -> URIRef:
     """A readable, stable resource IRI: res:person/张三, res:place/110101/东华门街道."""
-    return RES[f"{kind}/{quote(key, safe=_SAFE + ''.join(ch for ch in key if ord(ch) > 127))}"]
+    escaped = "".join(ch if ord(ch) > 127 and not ch.isspace() else quote(ch, safe=_SAFE) for ch in key)
+    return RES[f"{kind}/{escaped}"]
 
 
 def doc_iri(doc_id: str) -> URIRef:
