@@ -30,8 +30,10 @@ _DATELINE = re.compile(r"^(?P<pub>[^\s\d,，。]{2,10}?)?(?P<m>\d{1,2})月(?P<d>
 _SOURCE = re.compile(r"来源\s*[:：]\s*([^\s)）]+)")
 _PARENS = re.compile(r"[(（]([^()（）\n]{2,60})[)）]")
 _END_PUNCT = "。！？!?；;…"
+_SENTENCE_PUNCT = "。！？"
 _CLOSERS = "”’」』\"')）"
-_BULLETS = " \t\u3000□■●◆◇▲▼★☆·•"
+_BULLETS = " \t\r\u3000□■●◆◇▲▼★☆·•"  # \r: files with Windows line ends keep it in the text
+_FOOTER_WORDS = ("版权所有", "备案号", "copyright")  # a footer line wherever they appear in it
 
 
 @cache
@@ -145,6 +147,7 @@ def _role_pattern() -> re.Pattern[str]:
 
 
 _NAME_TOKEN = re.compile(rf"[{CJK}]{{2,4}}")
+_LEADS_NAMES = re.compile(r"\s*[/／:：]")
 _TOKEN = re.compile(rf"[{CJK}]+|[^\s{CJK}]+")
 _SEPARATORS = re.compile(r"[丨|:：/／、,，()（）\-—]+")
 
@@ -166,7 +169,9 @@ def parse_byline(line: str, offset: int = 0) -> tuple[list[tuple[str, str, int, 
         for tok in _TOKEN.finditer(line, pos, end):
             word, a, b = tok.group(), offset + tok.start(), offset + tok.end()
             after = roles.get(word)
-            if after is not None and after.position == "after":
+            if after is not None and after.position == "after" and not pending and _LEADS_NAMES.match(line, tok.end()):
+                role = after.role  # 文/张三, 图：李四: with a slash or colon it leads the names after it
+            elif after is not None and after.position == "after":
                 found.extend((name, after.role, s, e) for name, s, e in pending)
                 pending, role = [], None
             elif _NAME_TOKEN.fullmatch(word) and word[0] in _surname_initials():
@@ -200,30 +205,54 @@ def _line_kind(line: str, repeated: Counter[str], seen_paragraph: bool) -> str:
     low = stripped.lower()
     if not stripped:
         return "blank"
-    if sum(1 for w in rules["spam"] if w in low) >= 2:
-        return "spam"
+    if "。" not in stripped and sum(1 for w in rules["spam"] if w in low) >= 2:
+        return "spam"  # spam titles may shout (！) but do not end sentences
     if any(w in stripped for w in rules["breadcrumb"]) and len(stripped) < 80 and "。" not in stripped:
         return "meta"
-    if seen_paragraph and len(stripped) <= 40 and any(low.startswith(w) for w in rules["cut"]):
-        return "cut"
-    if seen_paragraph and any(w in low for w in ("版权所有", "备案号", "copyright")):
-        return "cut"
+    if _is_cut(stripped, low, rules["cut"]):
+        return "cut" if seen_paragraph else "drop"  # before the body it is a share bar or a menu
     if any(w in stripped for w in rules["drop"]) and len(stripped) < 80 and not _FULL_DATE.search(stripped):
         return "drop"
     if _FULL_DATE.search(stripped) and len(stripped) < 80 and "。" not in stripped:
         return "meta"
     if stripped.startswith(("(来源", "（来源")) and len(stripped) < 40:
         return "meta"
-    if len(stripped) <= 60:
+    if len(stripped) <= 60 and not _is_sentence(stripped):
         credits, unexplained = parse_byline(stripped)
         if credits and unexplained <= 10:
             return "byline"
-    if repeated[stripped] >= 2 or (stripped[0] in "(（" and stripped[-1] in ")）" and len(stripped) < 30):
+    if stripped[0] in "(（" and stripped[-1] in ")）" and len(stripped) < 30:
         return "caption"
+    headline = _is_headline(stripped)
+    if repeated[stripped] >= 2 and (seen_paragraph or not headline):
+        return "caption"  # before the body, a repeated headline is the title shown again under pictures
+    return "heading" if headline else "paragraph"
+
+
+def _is_sentence(line: str) -> bool:
+    """Body text ends sentences; bylines and page furniture do not."""
+    return any(p in line for p in _SENTENCE_PUNCT)
+
+
+def _is_headline(stripped: str) -> bool:
+    """A short line that does not end with sentence punctuation or a colon."""
     body = stripped.rstrip(_CLOSERS)
-    if body and body[-1] not in _END_PUNCT and body[-1] not in ":：" and len(stripped) <= 45:
-        return "heading"
-    return "paragraph"
+    return bool(body) and body[-1] not in _END_PUNCT and body[-1] not in ":：" and len(stripped) <= 45
+
+
+def _is_cut(stripped: str, low: str, markers: tuple[str, ...]) -> bool:
+    """Whether the line starts the furniture after an article (related links, share bar, footer).
+
+    A marker followed by a colon or a bracket (上一篇：…, 【相关阅读】) is furniture however long the
+    line; otherwise a sentence is body text even when it starts like furniture (关键词是…。).
+    """
+    head = low.lstrip("【[")
+    marker = next((w for w in markers if head.startswith(w)), None)
+    if marker is not None and head[len(marker):len(marker) + 1] in (":", "：", "】", "]"):
+        return True
+    if _is_sentence(stripped):
+        return False
+    return (marker is not None and len(stripped) <= 40) or any(w in low for w in _FOOTER_WORDS)
 
 
 def _clean_title(title: str) -> str:
@@ -305,7 +334,7 @@ def normalise(source: SourceText) -> Page:
     text = "".join(out_chars)
     s0_to_raw = source.offsets
     offsets = [s0_to_raw[to_s0[i]] for i in out_map]
-    offsets.append(offsets[-1] + 1 if offsets else 0)
+    offsets.append(min(offsets[-1] + 1, s0_to_raw[-1]) if offsets else 0)  # never past the raw text
     if dateline is not None and not published:
         published = f"--{int(dateline['m']):02d}-{int(dateline['d']):02d}"
     publisher = source.publisher or header_source or breadcrumb
