@@ -33,7 +33,6 @@ _END_PUNCT = "。！？!?；;…"
 _SENTENCE_PUNCT = "。！？"
 _CLOSERS = "”’」』\"')）"
 _BULLETS = " \t\r\u3000□■●◆◇▲▼★☆·•"  # \r: files with Windows line ends keep it in the text
-_FOOTER_WORDS = ("版权所有", "备案号", "copyright")  # a footer line wherever they appear in it
 
 
 @cache
@@ -252,7 +251,7 @@ def _is_cut(stripped: str, low: str, markers: tuple[str, ...]) -> bool:
         return True
     if _is_sentence(stripped):
         return False
-    return (marker is not None and len(stripped) <= 40) or any(w in low for w in _FOOTER_WORDS)
+    return (marker is not None and len(stripped) <= 40) or any(w in low for w in lexicon.boilerplate()["footer"])
 
 
 def _clean_title(title: str) -> str:
@@ -294,7 +293,9 @@ def normalise(source: SourceText) -> Page:
                 trailing_source = trailing_source or m.group(1)
             if any(w in stripped for w in lexicon.boilerplate()["breadcrumb"]):
                 crumb = re.split(r"[:：]", stripped, maxsplit=1)[-1]
-                breadcrumb = breadcrumb or re.split(r"\s*>+\s*", crumb.strip())[0] or None
+                crumbs = [c for c in re.split(r"\s*>+\s*", crumb.strip())
+                          if c and c not in lexicon.boilerplate()["crumb_skip"]]
+                breadcrumb = breadcrumb or (crumbs[0] if crumbs else None)
             date = _FULL_DATE.search(stripped)
             if date and not published:
                 published = _iso(date)

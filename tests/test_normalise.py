@@ -531,3 +531,9 @@ def test_parenthesised_credit_in_the_first_paragraph() -> None:
     page = page_of("东城区召开防汛工作会议\n(记者 张三 通讯员 李四) 5日，东城区委书记王五来到青山镇调研。\n")
     assert credits(page) == [("张三", "记者"), ("李四", "通讯员")]
     assert kinds(page)[-1][0] == "paragraph"
+
+
+def test_breadcrumb_home_link_is_not_the_publisher():
+    text = "首页 > 东城新闻网 > 正文\n东城区召开会议\n张三主持会议。\n"
+    page = normalise(SourceText("x.txt", "x.txt", text, "utf-8", text, tuple(range(len(text) + 1))))
+    assert page.publisher == "东城新闻网"
