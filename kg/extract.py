@@ -9,6 +9,7 @@ sentence an event belongs to) are left to ``resolve``.
 from __future__ import annotations
 
 import re
+from datetime import date, timedelta
 from functools import cache
 
 import jieba
@@ -20,6 +21,7 @@ from kg.model import Cue, DateMention, Mentions, Page, PersonMention, PlaceMenti
 from kg.normalise import CJK, MASK
 
 LEVELS = "省市区县镇乡州"
+TOWN_LEVELS = ("镇", "乡", "街道")  # below the county: not in the national list
 _IS_CJK = re.compile(f"[{CJK}]")
 _PUNCT_STOP = set("，,。！？!?；;：:、“”\"'‘’（）()《》【】[]\n 　")
 _FREE_SUB_SUFFIXES = ("委员会", "领导小组", "工作组")
@@ -75,6 +77,15 @@ def _starts_function_word(text: str, pos: int) -> bool:
     return False
 
 
+def _starts_post_word(given: str) -> bool:
+    """和区长, 与县委: a conjunction that is also a surname, followed by a title or an organ."""
+    words = tuple(lexicon.titles()) + _organ_forms()
+    if given.startswith(words):
+        return True
+    rest = given[1:]
+    return given[0] in LEVELS and bool(rest) and any(w.startswith(rest) or rest.startswith(w) for w in words)
+
+
 def name_after(text: str, pos: int, limit: int) -> tuple[int, int] | None:
     """A personal name starting at ``pos``: a surname and one or two given-name characters."""
     compound, single = _surnames_by_length()
@@ -90,12 +101,17 @@ def name_after(text: str, pos: int, limit: int) -> tuple[int, int] | None:
     second = first + 1
     end = second if second >= limit or _starts_function_word(text, second) else second + 1
     name = text[pos:end]
-    if MASK in name or any(ch in _PUNCT_STOP for ch in name):
+    if MASK in name or any(ch in _PUNCT_STOP for ch in name) or _starts_post_word(text[first:end]):
         return None
-    tags = _word_tags()
-    for word in (name, text[first:first + 2]):
-        if len(word) >= 2 and _freq(word) > 500 and not tags.get(word, "nr").startswith(("nr", "ns")):
-            return None  # a common word (任务, 疑似), not a name
+    # a common word is not a name: the name itself (信箱), or a one-character given name running on into
+    # a word (疑似), unless a discourse word visibly ends the name there (王五一行); a two-character given
+    # name may well be a word (文华, 建国)
+    words = [(name, 100)]
+    if end == second and not text.startswith(_follow_words(), second):
+        words.append((text[first:first + 2], 500))
+    for word, most in words:
+        if len(word) >= 2 and _freq(word) > most and not _word_tags().get(word, "nr").startswith(("nr", "ns")):
+            return None
     return pos, end
 
 
@@ -134,9 +150,60 @@ def _jurisdiction_left(text: str, pos: int, floor: int, level: str) -> int | Non
         hits = gaz.by_name.get(name + level) or [d for d in gaz.by_short.get(name, []) if d.level == level]
         if hits:
             return a
-    if level in "镇乡" and pos - 2 >= floor and all(_cjk(c) for c in text[pos - 2:pos]):
-        if _left_boundary_ok(text, pos - 2, floor) and not text[pos - 2:pos].startswith(_boundary_words()):
-            return pos - 2
+    if level in TOWN_LEVELS:
+        return _town_left(text, pos, floor)
+    return None
+
+
+def _town_left(text: str, pos: int, floor: int) -> int | None:
+    """Start of a town or street name (two or three characters, not in the national list) ending at ``pos``.
+
+    The name may follow the county it belongs to (江宁区青山镇), which is then kept in front.
+    """
+    starts = [pos - size for size in (3, 2) if pos - size >= floor and all(_cjk(c) for c in text[pos - size:pos])
+              and not text[pos - size:pos].startswith(_boundary_words())]
+    for a in starts:
+        county = _county_left(text, a, floor)
+        if county is not None:
+            return county
+    return next((a for a in starts if _left_boundary_ok(text, a, floor)), None)
+
+
+def _county_left(text: str, pos: int, floor: int) -> int | None:
+    """Start of a county-level division written in full (江宁区, 南昌县) that ends at ``pos``."""
+    gaz = gazetteer()
+    for size in (5, 4, 3):
+        a = pos - size
+        if a >= floor and any(d.level in "区县" or d.level == "市" and d.parent and d.parent[2:] != "0000"
+                              for d in gaz.by_name.get(text[a:pos], [])):
+            return a
+    return None
+
+
+def _level_left(text: str, pos: int, floor: int) -> str | None:
+    """The level word (区, 镇, 街道 …) that ends at ``pos``, if any."""
+    if pos - 2 >= floor and text[pos - 2:pos] in TOWN_LEVELS:
+        return text[pos - 2:pos]
+    if pos > floor and text[pos - 1] in LEVELS:
+        return text[pos - 1]
+    return None
+
+
+def _organ_left(text: str, pos: int, floor: int, title: str | None) -> tuple[str, int] | None:
+    """The organ form that ends at ``pos`` and how many characters it takes.
+
+    Right before a title that begins with an organ's last character, the two share it
+    (宣传部长 = 宣传部 + 部长, 教育局长 = 教育局 + 局长).
+    """
+    for form in _organ_forms():
+        if pos - len(form) >= floor and text.startswith(form, pos - len(form)):
+            return form, len(form)
+    if title:
+        for form in _organ_forms():
+            head = form[:-1]
+            if len(head) >= 2 and form[-1] == title[0] and pos - len(head) >= floor and \
+                    text.startswith(head, pos - len(head)):
+                return form, len(head)
     return None
 
 
@@ -148,10 +215,11 @@ def _parse_segment(text: str, floor: int, title_start: int, title: str) -> PostM
     organs: list[str] = []
     level = jurisdiction = None
     while pos > floor:
-        form = next((f for f in _organ_forms() if text.startswith(f, pos - len(f)) and pos - len(f) >= floor), None)
-        if form is not None:
+        found = _organ_left(text, pos, floor, None if organs else title)
+        if found is not None:
+            form, taken = found
             organ = organs_table[form]
-            pos -= len(form)
+            pos -= taken
             if organ.kind == "sub":
                 # absorb a free-text prefix of a named department: 疫情防控指挥部, 农业农村…委员会
                 k = pos
@@ -181,27 +249,21 @@ def _parse_segment(text: str, floor: int, title_start: int, title: str) -> PostM
         break
     if not organs and info.level:
         level = info.level
-        if pos > floor and text[pos - 1] == level:
-            pos -= 1  # "市市长" does not occur; keep symmetric with 区委
+        if text.startswith(level, pos - len(level)) and pos - len(level) >= floor:
+            pos -= len(level)  # 南昌县县长: the level written once more before the title
         start = _jurisdiction_left(text, pos, floor, level)
         if start is not None:
             jurisdiction = text[start:pos] + level
             pos = start
-    elif pos > floor and text[pos - 1] in LEVELS:
-        level = text[pos - 1]
-        pos -= 1
+    elif (written := _level_left(text, pos, floor)) is not None:
+        level = written
+        pos -= len(written)
         start = _jurisdiction_left(text, pos, floor, level)
         if start is not None:
             jurisdiction = text[start:pos] + level
             pos = start
     return PostMention(title=title, start=pos, end=title_start + len(title), level=level,
-                       jurisdiction=_full_division_name(jurisdiction), organs=tuple(organs),
-                       national=info.national_organ)
-
-
-def _full_division_name(name: str | None) -> str | None:
-    """青州市 stays; a short form written with its level (东城区) is already full."""
-    return name
+                       jurisdiction=jurisdiction, organs=tuple(organs), national=info.national_organ)
 
 
 def _chain_before(text: str, floor: int, title_match: re.Match[str]) -> list[PostMention]:
@@ -228,10 +290,20 @@ def _is_grounded(segment: PostMention) -> bool:
     return bool(segment.organs or segment.level or segment.jurisdiction or segment.national or info.level)
 
 
+def _title_inside_places(text: str, m: re.Match[str]) -> bool:
+    """吉林省长春市: 省长 read across two division names is no title."""
+    gaz = gazetteer()
+    return any(gaz.by_name.get(text[m.end() - 1:m.end() - 1 + size]) for size in (2, 3, 4, 5))
+
+
+def _titles(text: str, a: int, b: int) -> list[re.Match[str]]:
+    return [m for m in _title_regex().finditer(text, a, b) if not _title_inside_places(text, m)]
+
+
 def _chains(page: Page, a: int, b: int) -> list[PersonMention]:
     text = page.text
     found = []
-    for m in _title_regex().finditer(text, a, b):
+    for m in _titles(text, a, b):
         span = name_after(text, m.end(), b)
         if span is None:
             continue
@@ -244,11 +316,25 @@ def _chains(page: Page, a: int, b: int) -> list[PersonMention]:
     return found
 
 
+@cache
+def _after_name_words() -> tuple[str, ...]:
+    d = lexicon.discourse()
+    return tuple(sorted(d["follow"] | d["speech"], key=len, reverse=True))
+
+
+def _opens_clause(text: str, start: int, floor: int) -> bool:
+    return start == floor or text[start - 1] in "，,。；;：:、（(“"
+
+
 def _names_before_titles(page: Page, a: int, b: int, known: set[str]) -> list[PersonMention]:
-    """张三代区长, 某某总书记: a name written before its title."""
+    """张三代区长, 某某总书记: a name written before its title.
+
+    A name not read elsewhere is taken only before a national title, or before a local title
+    when the name opens a clause and a verb follows the title (，李四区长指出 / 张三书记一行).
+    """
     text, titles = page.text, lexicon.titles()
     found = []
-    for m in _title_regex().finditer(text, a, b):
+    for m in _titles(text, a, b):
         info = titles[m.group()]
         if not info.after_name:
             continue
@@ -257,8 +343,12 @@ def _names_before_titles(page: Page, a: int, b: int, known: set[str]) -> list[Pe
             if s < a:
                 continue
             name = text[s:m.start()]
-            if name in known or (info.national_organ and name_after(text, s, m.start()) == (s, m.start())
-                                 and _left_boundary_ok(text, s, a)):
+            reads_as_name = name_after(text, s, m.start()) == (s, m.start()) and \
+                _organ_left(text, m.start(), s, m.group()) is None and _level_left(text, m.start(), s) is None
+            if name in known or (info.national_organ and reads_as_name and _left_boundary_ok(text, s, a)) or \
+                    ((info.level or info.default_organ) and reads_as_name and _opens_clause(text, s, a)
+                     and not gazetteer().lookup(name)
+                     and text.startswith(_after_name_words(), m.end())):
                 post = PostMention(title=m.group(), start=m.start(), end=m.end(), national=info.national_organ,
                                    level=info.level)
                 found.append(PersonMention(name=name, original=page.original[s:m.start()], start=s,
@@ -322,6 +412,7 @@ def _suffix_regex() -> re.Pattern[str]:
 
 
 _STOP_CHARS = set("的了在是和与及或对向从把将被给为以于等也都又还就而并即每各该本我全要让使由到赴至往")
+_ORDINAL = re.compile("第[一二三四五六七八九十]+")  # 第一医院, 第三中学: part of the name
 _STOP_TAGS = frozenset({"v", "a", "p", "c", "u", "r", "m", "q", "z", "f", "ad", "vd", "ul", "uj", "mq"})
 
 
@@ -332,7 +423,8 @@ def _stops_place_name(text: str, k: int) -> bool:
     tags = _word_tags()
     for size in (4, 3, 2):
         word = text[k - size:k]
-        if len(word) == size and _freq(word) >= 100 and tags.get(word, "n") in _STOP_TAGS:
+        if len(word) == size and _freq(word) >= 100 and tags.get(word, "n") in _STOP_TAGS \
+                and not _ORDINAL.fullmatch(word):
             return True
     return False
 
@@ -367,6 +459,14 @@ def _common_word(name: str) -> bool:
     return _freq(name) >= 200 and not _word_tags().get(name, "n").startswith(("ns", "nr", "nz", "nt"))
 
 
+def only_common_words(name: str) -> bool:
+    """便民服务中心, 第一医院: a name made of dictionary words none of which is a proper noun."""
+    _word_tags()
+    words = jieba.lcut(name, HMM=False)
+    return all(len(w) >= 2 and _freq(w) > 0 and not _word_tags().get(w, "x").startswith(("ns", "nr", "nz", "nt"))
+               for w in words)  # a single character is what is left of an unknown (proper) word
+
+
 def _is_generic(label: str) -> bool:
     """服务区, 封控片区, 我市: words that end like a place but name none."""
     bare = set(lexicon.admin_suffixes()) | set(lexicon.facility_suffixes())
@@ -385,10 +485,8 @@ def _split_known_prefix(text: str, start: int, end: int) -> int | None:
 def _places(page: Page, a: int, b: int, post_spans: list[tuple[int, int]]) -> list[PlaceMention]:
     text = page.text
     admin, facilities = lexicon.admin_suffixes(), set(lexicon.facility_suffixes())
-    generic = lexicon.generic_areas()
     found: list[PlaceMention] = []
     pos = a
-    last_end = a
     while pos < b:
         m = _suffix_regex().search(text, pos, b)
         if m is None:
@@ -426,13 +524,16 @@ def _places(page: Page, a: int, b: int, post_spans: list[tuple[int, int]]) -> li
             if len(suffix) == 1 and _common_word(text[m.start():m.start() + 2]):
                 continue  # 乡贤, 村民: the suffix character starts another word
             if len(suffix) == 1 and _freq(text[m.start() - 1:s_end]) >= (1000 if info else 100) and \
-                    not _word_tags().get(text[m.start() - 1:s_end], "n").startswith("ns"):
-                continue  # 农村, 大局: the suffix character belongs to a common word
+                    not _word_tags().get(text[m.start() - 1:s_end], "n").startswith("ns") and \
+                    not (m.start() - start >= 2 and _freq(text[start:s_end])):
+                continue  # 农村, 大局: the suffix character belongs to a common word (but 财政局 is a word)
             if any(ps <= start < pe or ps < s_end <= pe for ps, pe in post_spans):
                 break
-            if info is None and not quoted and _common_word(text[start:m.start()]) and \
-                    not (found and found[-1].end == start) and text[start] not in LEVELS:
-                continue  # 工业企业, 交通卡口: a kind of facility, not a named one
+            after_place = bool(found) and (found[-1].end == start or (
+                found[-1].end == start - 1 and text[start - 1] == "、" and found[-1].level_prefix is not None))
+            if info is None and not quoted and _common_word(text[start:m.start()]) and not after_place and \
+                    text[start] not in LEVELS:
+                continue  # 工业企业, 交通卡口: a kind of facility, not a named one (县教育局、财政局 are)
             best = (start, s_end, suffix, info is not None, label)
             break
         if best is None:
@@ -453,17 +554,17 @@ def _places(page: Page, a: int, b: int, post_spans: list[tuple[int, int]]) -> li
                                           end=inner, kind="AdministrativeRegion", level=division.level))
                 parent, start, label = start, inner, text[inner:s_end]
         level_prefix = None
+        original = re.sub("[“”「」\"]", "", page.original[start:s_end])
         if not is_admin and label[0] in LEVELS and parent is None:
             level_prefix = label[0]
         elif not is_admin and in_list and found and found[-1].level_prefix and label[0] not in LEVELS:
-            level_prefix = found[-1].level_prefix
-            label = level_prefix + label
+            level_prefix = found[-1].level_prefix  # 县教育局、财政局: the second is the 县财政局
+            label, original = level_prefix + label, (found[-1].original or level_prefix)[0] + original
         found.append(PlaceMention(
-            name=label, original=re.sub("[“”「」\"]", "", page.original[start:s_end]), start=start, end=s_end,
+            name=label, original=original, start=start, end=s_end,
             kind="AdministrativeRegion" if is_admin else "Facility",
             level=admin[suffix].level if is_admin else None, parent=parent, level_prefix=level_prefix,
             in_list=in_list))
-        last_end = s_end
         pos = s_end
     found.extend(_listed_places(page, a, b, found))
     return found
@@ -499,14 +600,35 @@ _DATE = re.compile(r"(?:(\d{4})年)?(\d{1,2})月(\d{1,2})[日号](?![电讯])")
 _DAY = re.compile(r"(?<![\d月年])(\d{1,2})日(?![电讯])")
 
 
-def _dates(text: str, a: int, b: int) -> list[DateMention]:
+_RELATIVE_DAY = re.compile("(今天|今日|昨天|昨日)")
+_PUBLISHED = re.compile(r"(\d{4}|-)-(\d{2})-(\d{2})")
+
+
+def _dates(text: str, a: int, b: int, published: str | None) -> list[DateMention]:
     found = [DateMention(m.start(), m.end(), int(m.group(1)) if m.group(1) else None, int(m.group(2)),
                          int(m.group(3))) for m in _DATE.finditer(text, a, b)]
     taken = [(d.start, d.end) for d in found]
     for m in _DAY.finditer(text, a, b):
         if not any(s <= m.start() < e for s, e in taken) and 1 <= int(m.group(1)) <= 31:
             found.append(DateMention(m.start(), m.end(), None, None, int(m.group(1))))
+    for m in _RELATIVE_DAY.finditer(text, a, b):
+        day = _days_before(published, 1 if m.group().startswith("昨") else 0)
+        if day is not None:
+            found.append(DateMention(m.start(), m.end(), *day))
     return sorted(found, key=lambda d: d.start)
+
+
+def _days_before(published: str | None, days: int) -> tuple[int | None, int, int] | None:
+    """今天/昨天 counted back from the publication date: (year or None, month, day)."""
+    pub = _PUBLISHED.match(published or "")
+    if pub is None:
+        return None
+    year, month, day = None if pub.group(1) == "-" else int(pub.group(1)), int(pub.group(2)), int(pub.group(3))
+    try:  # without a year, count in a common year (a leap year only for 02-29 itself)
+        then = date(year or (2000 if (month, day) == (2, 29) else 2001), month, day) - timedelta(days=days)
+    except ValueError:
+        return None
+    return then.year if year else None, then.month, then.day
 
 
 @cache
@@ -590,7 +712,7 @@ def extract(page: Page) -> Mentions:
     for a, b in paragraphs:
         out.places.extend(p for p in _places(page, a, b, post_spans)
                           if not _overlaps((p.start, p.end), zones + person_spans))
-        out.dates.extend(_dates(page.text, a, b))
+        out.dates.extend(_dates(page.text, a, b, page.published))
         out.cues.extend(c for c in _cues(page.text, a, b) if not _overlaps((c.start, c.end), person_spans))
     out.places.sort(key=lambda p: p.start)
     return out

@@ -61,7 +61,10 @@ def query_text(query: str) -> str:
 def run(graph: Graph, query: str) -> Result:
     prologue = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items() if f"PREFIX {p}:" not in query)
     try:
-        return graph.query(prologue + query)
+        result = graph.query(prologue + query)
+        if result.type == "SELECT":
+            result.bindings  # noqa: B018 - evaluate now, so errors surface here and not mid-print
+        return result
     except ParseException as exc:
         line = exc.lineno - prologue.count("\n")
         raise QueryError(f"query syntax error at line {line}, column {exc.col}: {exc.msg}\n"

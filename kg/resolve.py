@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from kg import lexicon
-from kg.extract import LEVELS, _common_word
+from kg.extract import LEVELS, TOWN_LEVELS, _common_word, only_common_words
 from kg.gazetteer import Division, gazetteer
 from kg.model import (
     DateMention,
@@ -34,8 +34,9 @@ from kg.model import (
 
 _SENTENCE_END = re.compile(r"[。！？!?；;]+[”’」』]?|\n")
 _CLAUSE_END = "，,。！？!?；;\n"
-_TIME_LEADS = ("随后", "之后", "接着", "其间", "同时", "此外", "期间", "当天", "当日")
 _OBJECT_MARKERS = "向对给为与和同跟陪"
+_COMPANION_MARKERS = "与和同跟"  # 甲与乙一同检查: with a participant word, a companion, not an object
+_SEPARATELY = re.compile(r"(?:等(?:[^，,。；;、]{0,6}(?:领导|同志))?)?分别")  # 甲，乙等区领导分别带队
 
 
 def doc_id_of(page: Page) -> str:
@@ -84,6 +85,22 @@ class _Explicit:
     division: Division
 
 
+@dataclass(frozen=True)
+class _Town:
+    """A town, township or street: below the national list, known only by name (and its county)."""
+
+    name: str  # 青山镇
+    level: str  # 镇, 乡, 街道
+    county: Division | None
+
+
+@dataclass
+class _TownMention:
+    pos: int
+    section: int
+    town: _Town
+
+
 class _Context:
     """Which region a bare level (区, 市, 省 …) means at a point of the document."""
 
@@ -93,18 +110,27 @@ class _Context:
         self.section_of = _section_lookup(sections, headings)
         self.explicit: list[_Explicit] = []
         self.heading: dict[int, Division] = {}
+        self.town_heading: dict[int, str] = {}
+        town_heads: dict[int, Division] = {}
         for section, start, text in headings:
             head = re.split(r"[:：]", text, maxsplit=1)
             if len(head) == 2 and 2 <= len(head[0]) <= 8:
                 division = _division_in(head[0])
-                if division:
+                if head[0].endswith(TOWN_LEVELS):
+                    self.town_heading[section] = head[0]
+                    if division:
+                        town_heads[section] = division  # 青山镇 may or may not lie in a 青山区
+                elif division:
                     self.heading[section] = division
             for division in _divisions_named_in(text):
                 self.explicit.append(_Explicit(start, section, division))
         for place in mentions.places:
+            if place.kind != "AdministrativeRegion":
+                continue
             hits = gaz.by_name.get(place.name)
-            if place.kind == "AdministrativeRegion" and hits:
-                self.explicit.append(_Explicit(place.start, self.section_of(place.start), hits[0]))
+            division = hits[0] if hits else _named_after_division(place.name)
+            if division is not None:
+                self.explicit.append(_Explicit(place.start, self.section_of(place.start), division))
         for person in mentions.persons:
             for post in person.posts:
                 hits = gaz.by_name.get(post.jurisdiction or "")
@@ -117,6 +143,41 @@ class _Context:
             for a in [e.division, *gaz.ancestors(e.division)]:
                 votes[a.adcode] += 1
         self.votes = votes
+        for section, division in town_heads.items():
+            if votes[division.adcode] or division in self.title_divisions:
+                self.heading[section] = division
+        self.towns: list[_TownMention] = []
+        starts = {p.start: p for p in mentions.places}
+        for place in mentions.places:
+            if place.kind == "AdministrativeRegion" and place.level in TOWN_LEVELS:
+                enclosing = starts.get(place.parent) if place.parent is not None else None
+                county = _county_named(enclosing.name) if enclosing else None
+                self._add_town(place.start, place.name, place.level, county)
+        for person in mentions.persons:
+            for post in person.posts:
+                town = _split_town(post.jurisdiction or "")
+                if town is not None:
+                    self._add_town(post.start, *town)
+        self.towns.sort(key=lambda t: t.pos)
+
+    def _add_town(self, pos: int, name: str, level: str, county: Division | None) -> None:
+        self.towns.append(_TownMention(pos, self.section_of(pos), _Town(name, level, county or self.county(pos))))
+
+    def town(self, level: str, pos: int, name: str | None = None) -> _Town | None:
+        """The town a bare 镇 (or a town written by name) means at ``pos``: the nearest one named before
+        it in its section, else the section heading's town."""
+        section = self.section_of(pos)
+        found = [t for t in self.towns if t.section == section and t.town.level == level
+                 and (name is None or t.town.name == name)]
+        before = [t for t in found if t.pos <= pos]
+        if before:
+            return before[-1].town
+        if found:
+            return found[0].town
+        head = self.town_heading.get(section)
+        if name is None and head and head.endswith(level):
+            return _Town(head, level, self.county(pos))
+        return _Town(name, level, self.county(pos)) if name else None
 
     def resolve(self, level: str, pos: int) -> Division | None:
         gaz = gazetteer()
@@ -128,19 +189,24 @@ class _Context:
         before = [e for e in same_section if e.pos <= pos]
         if before:
             return before[-1].division
+        titled = [d for d in self.title_divisions if d.level == level]
+        if titled and not head:
+            return titled[0]  # 区委书记到余杭区考察 in an article titled 岳麓区…: the place visited comes later
         if same_section:
             return same_section[0].division
         if head:
             up = [a for a in gaz.ancestors(head) if a.level == level]
             if up:
                 return up[0]
-        titled = [d for d in self.title_divisions if d.level == level]
         if titled:
             return titled[0]
         anywhere = [e for e in self.explicit if e.division.level == level]
         if anywhere:
-            return Counter(e.division.adcode for e in anywhere).most_common(1)[0][0] and \
-                gaz.by_code[Counter(e.division.adcode for e in anywhere).most_common(1)[0][0]]
+            return gaz.by_code[Counter(e.division.adcode for e in anywhere).most_common(1)[0][0]]
+        for titled_division in self.title_divisions:
+            up = [a for a in gaz.ancestors(titled_division) if a.level == level]
+            if up:
+                return up[0]
         ranked = [(n, code) for code, n in self.votes.items() if gaz.by_code[code].level == level]
         if ranked:
             return gaz.by_code[max(ranked)[1]]
@@ -161,7 +227,23 @@ class _Context:
                 return before[-1].division
             if found:
                 return found[0].division
+        return next((d for d in self.title_divisions if _is_county_level(d)), None)
+
+
+def _county_named(name: str) -> Division | None:
+    return next((d for d in gazetteer().by_name.get(name, []) if _is_county_level(d)), None)
+
+
+def _split_town(written: str) -> tuple[str, str, Division | None] | None:
+    """江宁区青山镇 → (青山镇, 镇, 江宁区); 青山镇 → (青山镇, 镇, None); 江宁区 → None."""
+    level = next((lv for lv in TOWN_LEVELS if written.endswith(lv)), None)
+    if level is None or gazetteer().by_name.get(written):
         return None
+    for size in range(len(written) - len(level) - 2, 1, -1):
+        county = _county_named(written[:size])
+        if county is not None:
+            return written[size:], level, county
+    return written, level, None
 
 
 def _is_county_level(division: Division) -> bool:
@@ -255,6 +337,10 @@ class _Builder:
         self._add_region(Region(key, label, _differs(original, label), kind, level, None, parent))  # type: ignore
         return key
 
+    def town_region(self, town: _Town) -> str:
+        parent = self.region_for_division(town.county) if town.county else None
+        return self.add_region(town.name, None, "AdministrativeRegion", town.level, parent)
+
     def person(self, name: str, original: str, official: bool, role: str | None, start: int, end: int) -> str:
         key = name if official else f"{name}（{role}）"
         if key not in self.persons or (official and not self.persons[key].official):
@@ -269,8 +355,11 @@ def _differs(original: str | None, simple: str) -> str | None:
 
 # ---------------------------------------------------------------- posts
 
-def _organization(b: _Builder, ctx: _Context, seg: PostMention, inherited: tuple[Division | None, tuple[str, ...]],
-                  ) -> tuple[str | None, Division | None, tuple[str, ...]]:
+_Juris = Division | _Town
+
+
+def _organization(b: _Builder, ctx: _Context, seg: PostMention, inherited: tuple[_Juris | None, tuple[str, ...]],
+                  ) -> tuple[str | None, _Juris | None, tuple[str, ...]]:
     """Spell out the organisation of one chain segment; return (org key, jurisdiction, organs)."""
     titles, organs_table = lexicon.titles(), lexicon.organs()
     info = titles[seg.title]
@@ -278,11 +367,17 @@ def _organization(b: _Builder, ctx: _Context, seg: PostMention, inherited: tuple
         key = seg.national
         b.organizations.setdefault(key, Organization(key, key))
         return key, None, ()
-    gaz = gazetteer()
-    juris: Division | None = None
-    if seg.jurisdiction:
-        hits = gaz.by_name.get(seg.jurisdiction) or gaz.lookup(seg.jurisdiction)
+    juris: _Juris | None = None
+    town = _split_town(seg.jurisdiction) if seg.jurisdiction else None
+    if town is not None:
+        juris = ctx.town(town[1], seg.start, town[0])
+        if town[2] is not None and isinstance(juris, _Town):
+            juris = _Town(juris.name, juris.level, town[2])
+    elif seg.jurisdiction:
+        hits = gazetteer().by_name.get(seg.jurisdiction) or gazetteer().lookup(seg.jurisdiction)
         juris = hits[0] if hits else None
+    elif seg.level in TOWN_LEVELS:
+        juris = ctx.town(seg.level, seg.start)
     elif seg.level:
         juris = ctx.resolve(seg.level, seg.start)
     else:
@@ -303,19 +398,25 @@ def _organization(b: _Builder, ctx: _Context, seg: PostMention, inherited: tuple
         organs = (info.default_organ,)
     if juris is None or not organs:
         return None, juris, organs
-    region = b.region_for_division(juris)
-    label = juris.name + "".join(organs)
+    if isinstance(juris, _Town):
+        region = b.town_region(juris)
+        label = juris.name + "".join(organs)
+        key = (juris.county.name if juris.county else "") + label  # two towns of one name stay apart
+    else:
+        region = b.region_for_division(juris)
+        label = key = juris.name + "".join(organs)
+    name = juris.name
     full = []
     core = organs_table.get(organs[0])
     if core is not None and core.full_name and len(organs) == 1:
-        full = [part.replace("{J}", juris.name) for part in core.full_name.split("、")]
-    if label not in b.organizations:
-        b.organizations[label] = Organization(label, label, tuple(full), region)
-    return label, juris, organs
+        full = [part.replace("{J}", name) for part in core.full_name.split("、")]
+    if key not in b.organizations:
+        b.organizations[key] = Organization(key, label, tuple(full), region)
+    return key, juris, organs
 
 
 def _add_posts(b: _Builder, ctx: _Context, person_key: str, mention: PersonMention) -> None:
-    inherited: tuple[Division | None, tuple[str, ...]] = (None, ())
+    inherited: tuple[_Juris | None, tuple[str, ...]] = (None, ())
     for seg in mention.posts:
         org, juris, organs = _organization(b, ctx, seg, inherited)
         inherited = (juris, organs)
@@ -338,14 +439,16 @@ def _add_places(b: _Builder, ctx: _Context, mentions: Mentions) -> dict[int, str
     """Regions for every place mention; returns mention start → region key."""
     gaz = gazetteer()
     key_at: dict[int, str] = {}
-    level_of: dict[int, str | None] = {}
     last_sibling: dict[str | None, str | None] = {}
+    placed: dict[str, str] = {}  # name → key of the last mention written inside an enclosing place
     for p in mentions.places:
         parent = key_at.get(p.parent) if p.parent is not None else None
         if parent is None and p.in_list and p.level is not None and p.level in last_sibling:
             parent = last_sibling[p.level]
         divisions = gaz.by_name.get(p.name) if p.kind == "AdministrativeRegion" else None
-        if divisions:
+        if parent is None and not divisions and not p.level_prefix and p.name in placed:
+            key = placed[p.name]  # 青山镇东风村 … 在东风村: the same village, named again alone
+        elif divisions:
             key = b.region_for_division(divisions[0], p.original)
         elif p.level_prefix:
             juris = ctx.resolve(p.level_prefix, p.start)
@@ -356,18 +459,35 @@ def _add_places(b: _Builder, ctx: _Context, mentions: Mentions) -> dict[int, str
                 label = juris.name + p.name[1:]
                 key = b.add_region(label, _prefixed(juris, p.original), "Facility", None, jkey)
         else:
-            if parent is None and p.kind == "AdministrativeRegion" and p.level in ("镇", "乡", "街道"):
+            if parent is None and p.kind == "AdministrativeRegion" and p.level in TOWN_LEVELS:
                 county = ctx.county(p.start)
                 parent = b.region_for_division(county) if county else None
+            elif parent is None and p.kind == "AdministrativeRegion":
+                named_after = _named_after_division(p.name)
+                parent = b.region_for_division(named_after) if named_after else None
             label, original = p.name, p.original
             if parent is not None and p.kind == "Facility" and _starts_common(p.name):
                 label = b.regions[parent].label + p.name
                 original = (b.regions[parent].original or b.regions[parent].label) + p.original
             key = b.add_region(label, original, p.kind, p.level, parent)
         key_at[p.start] = key
-        level_of[p.start] = p.level
         last_sibling[p.level] = b.regions[key].part_of
+        if b.regions[key].part_of and not divisions:
+            placed[p.name] = key
     return key_at
+
+
+def _named_after_division(name: str) -> Division | None:
+    """长沙高新区 lies in 长沙市: a zone named with the short name of the division it belongs to."""
+    suffix = next((s for s, info in sorted(lexicon.admin_suffixes().items(), key=lambda kv: -len(kv[0]))
+                   if info.whole and name.endswith(s)), None)
+    if suffix is None:
+        return None
+    for size in range(len(name) - len(suffix), 1, -1):
+        hits = gazetteer().lookup(name[:size])
+        if hits:
+            return min(hits, key=lambda d: "市区县州省".find(d.level))
+    return None
 
 
 def _prefixed(juris: Division, original: str) -> str:
@@ -375,8 +495,8 @@ def _prefixed(juris: Division, original: str) -> str:
 
 
 def _starts_common(name: str) -> bool:
-    """社区卫生服务中心 begins with a common noun: it is named after the place it is in."""
-    return any(_common_word(name[:n]) for n in (2, 3, 4) if len(name) > n)
+    """社区卫生服务中心, 便民服务中心: a facility named with common words is named after the place it is in."""
+    return any(_common_word(name[:n]) for n in (2, 3, 4) if len(name) > n) or only_common_words(name)
 
 
 # ---------------------------------------------------------------- dates
@@ -416,8 +536,21 @@ class _EventDraft:
     date: str | None = None
 
 
+@dataclass
+class _Subject:
+    key: str
+    head: int  # start of the title chain, or of the name
+    end: int
+    adjacent: bool  # listed right after the previous subject (甲，乙 / 甲、乙 / 甲和乙)
+
+
+def _listed(text: str, end: int, head: int) -> bool:
+    """Is nothing but a list separator between one person's name and the next person's title?"""
+    return re.fullmatch(r"[，,、和与及同]*", text[end:head]) is not None
+
+
 def _events(b: _Builder, mentions: Mentions, sentences: list[_Sentence], key_at: dict[int, str],
-            official_key: dict[int, str], jurisdictions: set[str]) -> list[Event]:
+            official_key: dict[int, str]) -> list[Event]:
     text = b.page.text
     cues = mentions.cues
     drafts: dict[tuple[str, int], _EventDraft] = {}
@@ -438,32 +571,49 @@ def _events(b: _Builder, mentions: Mentions, sentences: list[_Sentence], key_at:
         speech_at = min((c.start for c in s_cues if c.kind == "speech"), default=sent.end)
         in_event = any(c.kind == "in_event" and c.start - sent.start <= 1 for c in s_cues)
         commission = [c for c in s_cues if c.kind == "commission"]
-        subjects: list[tuple[str, int, bool]] = []
+        subjects: list[_Subject] = []
         participants: list[str] = []
-        for p in s_people:
+        heads = [p.phrase_start if p.phrase_start is not None else p.start for p in s_people]
+        for n, p in enumerate(s_people):
             if p.start >= speech_at:
                 continue
-            key = official_key[p.start]
-            head = p.phrase_start if p.phrase_start is not None else p.start
-            after = text[p.end:_clause_end(text, p.end, sent.end)]
+            key, head = official_key[p.start], heads[n]
+            # what this person does: up to the end of the clause or the next person named in it
+            after = text[p.end:min([_clause_end(text, p.end, sent.end), *heads[n + 1:]])]
+            joins = any(w in after for w in lexicon.discourse()["participant"])
             if any(c.start < head and "委托" in text[p.end:p.end + 4] for c in commission):
                 continue
-            if head > sent.start and text[head - 1] in _OBJECT_MARKERS:
-                continue
-            if any(w in after for w in lexicon.discourse()["participant"]):
+            marker = text[head - 1] if head > sent.start else "。"
+            companion = marker in _COMPANION_MARKERS
+            if marker in _OBJECT_MARKERS and not (companion and joins):
+                continue  # 向张三汇报 / 与张三座谈: the object of someone else's act
+            if in_event or joins:
                 participants.append(key)
-            elif in_event:
-                participants.append(key)
+                # the names listed just before share the predicate (市长甲，副市长乙出席), unless this
+                # one was their companion (甲与乙一同检查)
+                while not companion and subjects and _listed(text, subjects[-1].end, head):
+                    head = subjects[-1].head
+                    participants.append(subjects.pop().key)
             else:
-                gap = text[subjects[-1][1]:head] if subjects else ""
-                adjacent = bool(subjects) and re.fullmatch(r"[，,、和与及同]*", gap) is not None
-                subjects.append((key, p.end, adjacent))
+                subjects.append(_Subject(key, head, p.end, bool(subjects) and _listed(text, subjects[-1].end, head)))
         pronoun = any(c.kind == "pronoun" and c.start < speech_at for c in s_cues)
+        actors: list[str] = []
         if subjects:
-            actor = subjects[0][0]
-            participants.extend(k for k, _, adjacent in subjects[1:] if adjacent)
+            group = [subjects[0]]
+            for subject in subjects[1:]:
+                if not subject.adjacent:
+                    break
+                group.append(subject)
+            if len(group) > 1 and _SEPARATELY.match(text, group[-1].end):
+                actors = [s.key for s in group]  # 甲，乙分别带队: each leads an event of their own
+            else:
+                actors = [subjects[0].key]
+                participants.extend(s.key for s in subjects[1:] if s.adjacent)
+            actor = actors[0]
         elif pronoun and actor is None:
             actor = current.get(sent.section)
+        if actor is not None and not actors:
+            actors = [actor]
         lead = actor or current.get(sent.section)
         if actor is None:
             _join(drafts.get((lead, sent.section)) if lead else None, participants)
@@ -472,29 +622,33 @@ def _events(b: _Builder, mentions: Mentions, sentences: list[_Sentence], key_at:
                     last_place = key_at.get(p.start, last_place)
             continue
         triggers = [c for c in s_cues if c.kind == "trigger" and c.start < speech_at]
-        key = (actor, sent.section)
-        if key not in drafts and triggers:
-            drafts[key] = _EventDraft(actor, sent.section, sent.start)
-            order.append(key)
-            paragraph_start = min(s.start for s in sentences if s.paragraph == sent.paragraph)
-            dates = [d for d in mentions.dates if paragraph_start <= d.start < sent.end]
-            if dates:
-                drafts[key].date = _resolve_date(dates[0], b.page.published, month_context)
-        draft = drafts.get(key)
-        _join(draft or drafts.get((current.get(sent.section), sent.section)), participants)
-        if draft is None:
-            continue
-        current[sent.section] = actor
-        for c in triggers:
-            if c.event_class != "lead" and c.event_class not in draft.kinds:
-                draft.kinds.append(c.event_class)  # type: ignore[arg-type]
-        leaves = _leaf_places(mentions.places, sent.start, speech_at)
-        for p in leaves:
-            region = key_at.get(p.start)
-            if region and region not in draft.places and region not in jurisdictions:
-                draft.places.append(region)
-        if any(c.kind == "anaphor_place" and c.start < speech_at for c in s_cues) and last_place:
-            if last_place not in draft.places:
+        leaves = [key_at[p.start] for p in _leaf_places(mentions.places, sent.start, speech_at) if p.start in key_at]
+        anaphor = any(c.kind == "anaphor_place" and c.start < speech_at for c in s_cues)
+        for n, who in enumerate(actors):
+            key = (who, sent.section)
+            if key not in drafts and triggers:
+                drafts[key] = _EventDraft(who, sent.section, sent.start)
+                order.append(key)
+                paragraph_start = min(s.start for s in sentences if s.paragraph == sent.paragraph)
+                dates = [d for d in mentions.dates if paragraph_start <= d.start < sent.end]
+                if dates:
+                    drafts[key].date = _resolve_date(dates[0], b.page.published, month_context)
+            draft = drafts.get(key)
+            if n == 0:
+                _join(draft or drafts.get((current.get(sent.section), sent.section)), participants)
+            if draft is None:
+                continue
+            if n == 0:
+                current[sent.section] = who
+            for c in triggers:
+                if c.event_class != "lead" and c.event_class not in draft.kinds:
+                    draft.kinds.append(c.event_class)  # type: ignore[arg-type]
+            # 甲、乙分别到A镇、B镇: places go to the leaders in the order written
+            mine = [leaves[n]] if len(actors) > 1 and len(leaves) == len(actors) else leaves
+            for region in mine:
+                if region not in draft.places:
+                    draft.places.append(region)
+            if anaphor and last_place and last_place not in draft.places:
                 draft.places.append(last_place)
         for p in mentions.places:
             if sent.start <= p.start < sent.end:
@@ -516,7 +670,7 @@ def _join(draft: _EventDraft | None, participants: list[str]) -> None:
 
 def _clause_end(text: str, pos: int, limit: int) -> int:
     for i in range(pos, limit):
-        if text[i] in "，,。！？!?；;\n":
+        if text[i] in _CLAUSE_END:
             return i
     return limit
 
@@ -552,9 +706,7 @@ def resolve(page: Page, mentions: Mentions) -> Facts:
         if byline.name not in b.persons:
             b.person(byline.name, byline.original, False, byline.role, byline.start, byline.end)
     key_at = _add_places(b, ctx, mentions)
-    jurisdictions = {o.jurisdiction for o in b.organizations.values() if o.jurisdiction}
-    events = _events(b, mentions, sentences, key_at, official_key, set())
-    del jurisdictions
+    events = _events(b, mentions, sentences, key_at, official_key)
     return Facts(doc_id=doc_id, source=page.source, page=page, persons=list(b.persons.values()),
                  holdings=list(b.holdings.values()), organizations=list(b.organizations.values()),
                  regions=list(b.regions.values()), events=events)

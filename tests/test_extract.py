@@ -1,0 +1,222 @@
+"""Tests for kg.extract: title chains and names, leader lists, places, dates and cues.
+
+Every sentence is invented; names and places are not those of the seed articles.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.model import Mentions, PersonMention
+
+
+def _people(m: Mentions, official: bool | None = None) -> list[PersonMention]:
+    return [p for p in m.persons if official is None or p.official == official]
+
+
+def _person(m: Mentions, name: str) -> PersonMention:
+    found = [p for p in m.persons if p.name == name and p.posts]
+    assert found, f"{name} not read with a post from {[p.name for p in m.persons]}"
+    return found[0]
+
+
+# ---------------------------------------------------------------- title chains
+
+def test_title_chain_keeps_each_segment_with_its_organ(mentions_of):
+    m = mentions_of("区委常委、纪委书记、监委代主任张三丰到青山镇检查疫情防控工作。")
+    p = _person(m, "张三丰")
+    assert p.form == "chain"
+    assert [(s.title, s.organs) for s in p.posts] == [("常委", ("委",)), ("书记", ("纪委",)), ("代主任", ("监委",))]
+    assert p.posts[0].level == "区"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "name", "titles"),
+    [
+        ("长沙市长李四海到岳麓区调研。", "李四海", ["市长"]),
+        ("省长王五到岳麓区检查防汛工作。", "王五", ["省长"]),
+        ("市政协文化文史和学习委员会副主任赵六到青山镇调研。", "赵六", ["副主任"]),
+        ("县委副书记、县长张三丰带队到青山镇检查防汛工作。", "张三丰", ["副书记", "县长"]),
+        ("市人大常委会主任李四海到青山镇调研。", "李四海", ["主任"]),
+        ("镇党委书记王五到东风村走访慰问困难群众。", "王五", ["书记"]),
+        ("省委常委、市委书记赵六到岳麓区调研。", "赵六", ["常委", "书记"]),
+        ("街道党工委书记孙七带队检查防疫工作。", "孙七", ["书记"]),
+        ("区委常委、常务副区长周八前往青山镇督导安全生产工作。", "周八", ["常委", "常务副区长"]),
+        ("市委副书记、市长吴九带队深入青山镇东风村调研。", "吴九", ["副书记", "市长"]),
+        ("市纪委监委主任郑十到余杭区检查。", "郑十", ["主任"]),
+        ("区委常委、宣传部长赵六陪同。", "赵六", ["常委", "部长"]),
+        ("市教育局党组书记、局长王五到岳麓区检查校园安全。", "王五", ["党组书记", "局长"]),
+        ("区人大常委会副主任王五一行到青山镇东风村走访。", "王五", ["副主任"]),
+        ("会上，区委副书记孙七通报了有关情况。", "孙七", ["副书记"]),
+        ("副省长、省公安厅厅长王五到长沙市检查。", "王五", ["副省长", "厅长"]),
+        ("市人大常委会副主任、市总工会主席李四海到岳麓区走访。", "李四海", ["副主任", "主席"]),
+        ("区委书记张三丰，区委副书记、区长李四海到青山镇检查。", "李四海", ["副书记", "区长"]),
+    ],
+)
+def test_title_chain_anchors_name(mentions_of, sentence, name, titles):
+    p = _person(mentions_of(sentence), name)
+    assert p.official
+    assert [s.title for s in p.posts] == titles
+
+
+@pytest.mark.parametrize(
+    ("sentence", "name", "jurisdiction", "organs"),
+    [
+        ("长沙市长李四海到岳麓区调研。", "李四海", "长沙市", ()),
+        ("南昌县县长王五到青山镇调研。", "王五", "南昌县", ()),
+        ("江宁区委书记李四海到青山镇调研。", "李四海", "江宁区", ("委",)),
+        ("青山街道党工委书记孙七到东风社区检查。", "孙七", "青山街道", ("党工委",)),
+        ("江宁区青山镇党委书记王五到东风村检查。", "王五", "江宁区青山镇", ("党委",)),
+        ("市政协文化文史和学习委员会副主任赵六到青山镇调研。", "赵六", None, ("政协", "文化文史和学习委员会")),
+        ("区委常委、宣传部长赵六陪同。", "赵六", None, ("宣传部",)),
+    ],
+)
+def test_title_chain_reads_jurisdiction_and_organs_as_written(mentions_of, sentence, name, jurisdiction, organs):
+    last = _person(mentions_of(sentence), name).posts[-1]
+    assert last.jurisdiction == jurisdiction
+    assert last.organs == organs
+
+
+def test_name_written_before_title_is_the_same_person(mentions_of):
+    m = mentions_of("区委副书记、代区长张三丰到青山镇调研。对一线人员的付出，张三丰代区长给予高度肯定。")
+    forms = sorted(p.form for p in m.persons if p.name == "张三丰")
+    assert forms == ["chain", "name_title"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "name"),
+    [
+        ("会上，李四海区长指出，要坚决落实各项防控措施。", "李四海"),
+        ("张三丰书记一行到青山镇检查。", "张三丰"),
+    ],
+)
+def test_unknown_name_before_title_needs_a_clause_start_and_a_verb(mentions_of, sentence, name):
+    assert [(p.name, p.form) for p in mentions_of(sentence).persons] == [(name, "name_title")]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "区委书记和区长分别带队检查。",  # 区委 is an organ, not a name
+        "市长信箱收到群众来信。",  # 信箱 is a word, not a name
+        "区委书记张三丰到吉林省长春市南关区调研。",  # 省长 read across 吉林省 and 长春市
+        "全市各级党委书记要带头。",
+        "镇党委书记、镇长要亲自抓。",
+    ],
+)
+def test_words_that_look_like_titles_and_names_are_not_people(mentions_of, sentence):
+    assert {p.name for p in mentions_of(sentence).persons} <= {"张三丰"}
+
+
+def test_leader_list_names_are_officials(mentions_of):
+    m = mentions_of("市委书记赵六到青山镇调研，市领导钱立新、孙海涛参加。")
+    listed = [p.name for p in m.persons if p.form == "leaders_list"]
+    assert listed == ["钱立新", "孙海涛"]
+    assert all(p.official for p in m.persons)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "区委书记张三丰到青山镇检查，并看望了居民。",
+        "全区上下高度重视防汛工作。",
+        "他强调，要把各项措施落到实处。",
+    ],
+)
+def test_no_person_without_a_name_after_the_title(mentions_of, sentence):
+    names = {p.name for p in mentions_of(sentence).persons}
+    assert names <= {"张三丰"}
+
+
+# ---------------------------------------------------------------- non-officials
+
+def test_byline_names_are_never_officials(mentions_of):
+    m = mentions_of("区委书记张三丰到东风村检查。\n记者 李小龙 通讯员 王小虎")
+    assert {p.name for p in _people(m, official=True)} == {"张三丰"}
+
+
+@pytest.mark.parametrize(("sentence", "name", "role"), [
+    ("区委书记张三丰到东风村看望慰问。村民王大海说，感谢党和政府。", "王大海", "村民"),
+    ("区委书记张三丰到东风社区检查，志愿者李小红介绍了值守情况。", "李小红", "志愿者"),
+])
+def test_residents_keep_their_role_and_are_not_officials(mentions_of, sentence, name, role):
+    m = mentions_of(sentence)
+    resident = [p for p in m.persons if p.name == name]
+    assert resident and all(not p.official and p.role == role for p in resident)
+
+
+def test_names_inside_mojibake_are_never_read(mentions_of):
+    m = mentions_of("区委书记张\ufffd丰到东风村检查。区委副书记孙七陪同。")
+    assert {p.name for p in m.persons} == {"孙七"}
+
+
+# ---------------------------------------------------------------- places
+
+def test_village_written_after_town_is_inside_it(mentions_of):
+    m = mentions_of("区委书记张三丰到青山镇东风村检查。")
+    by_name = {p.name: p for p in m.places}
+    assert by_name["东风村"].parent == by_name["青山镇"].start
+    assert by_name["青山镇"].level == "镇"
+
+
+def test_villages_listed_after_a_town_are_siblings(mentions_of):
+    m = mentions_of("区委书记张三丰先后来到青山镇东坡村、西坡村检查。")
+    by_name = {p.name: p for p in m.places}
+    assert by_name["东坡村"].parent == by_name["青山镇"].start
+    assert by_name["西坡村"].in_list
+
+
+@pytest.mark.parametrize(
+    ("sentence", "places"),
+    [
+        ("区委书记张三丰到岳麓区检查。", ["岳麓区"]),
+        ("区委书记张三丰到江宁区人民医院检查。", ["江宁区", "人民医院"]),
+        ("街道党工委书记孙七带队检查辖区小区防疫工作。", []),
+        ("全市上下要做好防汛工作。", []),
+        ("省长王五先后来到长沙市第一医院检查。", ["长沙市", "第一医院"]),
+        ("市长李四海到长沙高新区调研。", ["长沙高新区"]),
+        ("县委书记张三丰深入县教育局、财政局检查。", ["县教育局", "县财政局"]),
+    ],
+)
+def test_places_need_a_name_before_their_suffix(mentions_of, sentence, places):
+    assert [p.name for p in mentions_of(sentence).places] == places
+
+
+# ---------------------------------------------------------------- dates and cues
+
+@pytest.mark.parametrize(
+    ("sentence", "date"),
+    [
+        ("11月8日，市委书记赵六到青山镇调研。", (None, 11, 8)),
+        ("2022年4月10日，市委书记赵六到青山镇调研。", (2022, 4, 10)),
+        ("29日，市委书记赵六到青山镇调研。", (None, None, 29)),
+        ("8日下午，县委书记张三丰来到青山镇东风村。", (None, None, 8)),
+    ],
+)
+def test_dates_are_read_with_what_is_written(mentions_of, sentence, date):
+    d = mentions_of(sentence).dates[0]
+    assert (d.year, d.month, d.day) == date
+
+
+@pytest.mark.parametrize(
+    ("sentence", "published", "date"),
+    [
+        ("今天上午，市委书记赵六到青山镇调研。", "2022-11-09", (2022, 11, 9)),
+        ("昨日，市委书记赵六到青山镇调研。", "2022-11-01T08:00:00", (2022, 10, 31)),
+        ("昨天，市委书记赵六到青山镇调研。", "--03-01", (None, 2, 28)),
+    ],
+)
+def test_today_and_yesterday_count_from_publication(mentions_of, sentence, published, date):
+    d = mentions_of(sentence, published=published).dates[0]
+    assert (d.year, d.month, d.day) == date
+
+
+def test_today_without_publication_date_is_no_date(mentions_of):
+    assert mentions_of("今天上午，市委书记赵六到青山镇调研。").dates == []
+
+
+def test_speech_and_trigger_cues_are_found(mentions_of):
+    m = mentions_of("市委书记赵六到青山镇调研时强调，要抓好东风村的产业发展。")
+    kinds = {(c.kind, c.word) for c in m.cues}
+    assert ("trigger", "调研") in kinds
+    assert ("speech", "强调") in kinds

@@ -1,0 +1,345 @@
+"""Tests for kg.resolve: posts spelled out in context, dates, containment and events.
+
+Every sentence is invented; names and places are not those of the seed articles.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.model import Event, Facts, Organization, Region
+
+
+def _posts(f: Facts) -> set[tuple[str, str, str | None]]:
+    """(person, title, organisation label) of every holding."""
+    labels = {o.key: o.label for o in f.organizations}
+    return {(h.person, h.post.title, labels.get(h.post.org or "")) for h in f.holdings}
+
+
+def _org(f: Facts, label: str) -> Organization:
+    return next(o for o in f.organizations if o.label == label)
+
+
+def _region(f: Facts, label: str) -> Region:
+    found = [r for r in f.regions if r.label == label]
+    assert found, f"no region {label} in {[r.label for r in f.regions]}"
+    return found[0]
+
+
+def _label(f: Facts, key: str | None) -> str | None:
+    return next((r.label for r in f.regions if r.key == key), None)
+
+
+def _event(f: Facts, leader: str) -> Event:
+    found = [e for e in f.events if e.leader == leader]
+    assert len(found) == 1, f"events of {leader}: {found}"
+    return found[0]
+
+
+def _places(f: Facts, e: Event) -> list[str]:
+    return [_label(f, k) or k for k in e.places]
+
+
+# ---------------------------------------------------------------- posts and organisations
+
+@pytest.mark.parametrize(
+    ("text", "title", "posts"),
+    [
+        ("岳麓区召开会议。区委常委、纪委书记、监委代主任张三丰到青山镇检查。", None,
+         {("张三丰", "常委", "岳麓区委"), ("张三丰", "书记", "岳麓区纪委"), ("张三丰", "代主任", "岳麓区监委")}),
+        ("长沙市长李四海到岳麓区调研。", None, {("李四海", "市长", "长沙市政府")}),
+        ("市政协文化文史和学习委员会副主任赵六到岳麓区调研。", None,
+         {("赵六", "副主任", "长沙市政协文化文史和学习委员会")}),
+        ("南昌县委副书记、县长张三丰带队到青山镇检查防汛工作。", None,
+         {("张三丰", "副书记", "南昌县委"), ("张三丰", "县长", "南昌县政府")}),
+        ("余杭区人大常委会主任李四海到东风村调研。", None, {("李四海", "主任", "余杭区人大常委会")}),
+        ("省委常委、市委书记赵六到余杭区调研。", None,
+         {("赵六", "常委", "浙江省委"), ("赵六", "书记", "杭州市委")}),
+        ("江宁区委常委、常务副区长周八前往青山镇督导。", None,
+         {("周八", "常委", "江宁区委"), ("周八", "常务副区长", "江宁区政府")}),
+        ("市纪委监委主任郑十到余杭区检查。", None, {("郑十", "主任", "杭州市纪委监委")}),
+        ("江宁区区长王五到青山镇调研，区委常委、宣传部长赵六陪同。", None,
+         {("王五", "区长", "江宁区政府"), ("赵六", "常委", "江宁区委"), ("赵六", "部长", "江宁区委宣传部")}),
+        ("市教育局党组书记、局长王五到岳麓区检查校园安全。", None,
+         {("王五", "党组书记", "长沙市教育局"), ("王五", "局长", "长沙市教育局")}),
+        ("副市长、市公安局局长孙七到余杭区检查。", None,
+         {("孙七", "副市长", "杭州市政府"), ("孙七", "局长", "杭州市公安局")}),
+        ("区委副书记、政法委书记周八到青山街道督导。", "岳麓区新闻",
+         {("周八", "副书记", "岳麓区委"), ("周八", "书记", "岳麓区委政法委")}),
+        ("市委书记、市人大常委会主任赵六到岳麓区调研。", None,
+         {("赵六", "书记", "长沙市委"), ("赵六", "主任", "长沙市人大常委会")}),
+        ("市人大常委会副主任、市总工会主席李四海到岳麓区走访。", None,
+         {("李四海", "副主任", "长沙市人大常委会"), ("李四海", "主席", "长沙市总工会")}),
+        ("副区长、区公安分局局长周八到东风村检查。", "岳麓区新闻",
+         {("周八", "副区长", "岳麓区政府"), ("周八", "局长", "岳麓区公安分局")}),
+        ("县委常委、县委办主任吴九陪同调研。", "南昌县新闻",
+         {("吴九", "常委", "南昌县委"), ("吴九", "主任", "南昌县委办公室")}),
+        ("市长李四海到长沙高新区调研。", None, {("李四海", "市长", "长沙市政府")}),
+        ("市中级人民法院院长孙七到岳麓区调研。", "长沙市新闻", {("孙七", "院长", "长沙市中级人民法院")}),
+        ("区委常委、区人民政府常务副区长周八到青山镇检查。", "岳麓区新闻",
+         {("周八", "常委", "岳麓区委"), ("周八", "常务副区长", "岳麓区政府")}),
+        # the Youth League's 团市委 is not the 市委
+        ("团市委书记孙七到岳麓区调研。", None, {("孙七", "书记", None)}),
+    ],
+)
+def test_posts_spell_out_their_organisation(facts_of, text, title, posts):
+    assert _posts(facts_of(text, title=title)) == posts
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "posts"),
+    [
+        # the region the article is about, named in its body
+        ("区委书记张三丰到岳麓区青山镇调研。", None, {("张三丰", "书记", "岳麓区委")}),
+        # … or only in its title
+        ("区委书记张三丰到青山镇调研。", "岳麓区召开防汛工作会议", {("张三丰", "书记", "岳麓区委")}),
+        # a district visited later in the sentence does not outrank the article's own
+        ("区委书记张三丰率队赴余杭区考察学习。", "岳麓区新闻", {("张三丰", "书记", "岳麓区委")}),
+        # a province, from the division list, when only a city is named
+        ("省长王五到杭州市检查防汛工作。", None, {("王五", "省长", "浙江省政府")}),
+        ("在区长李四海陪同下，市委书记赵六到青山镇调研。", "岳麓区新闻",
+         {("李四海", "区长", "岳麓区政府"), ("赵六", "书记", "长沙市委")}),
+        # no region anywhere: the post is kept without an organisation
+        ("区委书记张三丰到青山镇调研。", None, {("张三丰", "书记", None)}),
+    ],
+)
+def test_bare_level_takes_the_jurisdiction_of_the_context(facts_of, text, title, posts):
+    assert _posts(facts_of(text, title=title)) == posts
+
+
+def test_name_before_title_takes_its_post_in_context(facts_of):
+    f = facts_of("会上，李四海区长指出，要坚决落实各项防控措施。", title="岳麓区召开疫情防控工作会")
+    assert _posts(f) == {("李四海", "区长", "岳麓区政府")}
+
+
+def test_town_heading_is_not_a_district_of_the_same_name(facts_of):
+    # 青山镇 starts like a district (青山区) elsewhere in the country: the article's own region wins
+    f = facts_of("区委书记张三丰到岳麓区调研。\n青山镇：防汛一线\n镇长王五到东风村检查。")
+    assert _posts(f) == {("张三丰", "书记", "岳麓区委"), ("王五", "镇长", "青山镇政府")}
+    assert _label(f, _region(f, "青山镇").part_of) == "岳麓区"
+
+
+def test_section_heading_names_the_jurisdiction_of_its_section(facts_of):
+    f = facts_of("海淀区召开会议。\n南昌县：防汛一线\n县委书记张三丰到青山镇东风村检查防汛工作。")
+    assert _posts(f) == {("张三丰", "书记", "南昌县委")}
+    assert _region(f, "青山镇").part_of == _region(f, "南昌县").key
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "posts", "town", "county"),
+    [
+        ("青山镇党委副书记、镇长王五到东风村检查。", "岳麓区新闻",
+         {("王五", "副书记", "青山镇党委"), ("王五", "镇长", "青山镇政府")}, "青山镇", "岳麓区"),
+        ("区委书记张三丰到青山镇调研，镇党委书记王五陪同。", "岳麓区新闻",
+         {("张三丰", "书记", "岳麓区委"), ("王五", "书记", "青山镇党委")}, "青山镇", "岳麓区"),
+        ("江宁区青山镇党委书记王五到东风村检查。", None, {("王五", "书记", "青山镇党委")}, "青山镇", "江宁区"),
+        ("青山街道党工委书记孙七到东风社区检查。", "余杭区新闻", {("孙七", "书记", "青山街道党工委")},
+         "青山街道", "余杭区"),
+    ],
+)
+def test_town_posts_name_the_town_inside_its_county(facts_of, text, title, posts, town, county):
+    f = facts_of(text, title=title)
+    assert _posts(f) == posts
+    town_orgs = [o for o in f.organizations if o.label.startswith(town)]
+    assert town_orgs and all(_label(f, o.jurisdiction) == town for o in town_orgs)
+    assert _label(f, _region(f, town).part_of) == county
+
+
+def test_organisation_has_its_full_names_and_jurisdiction(facts_of):
+    f = facts_of("岳麓区委书记张三丰到青山镇调研。")
+    org = _org(f, "岳麓区委")
+    assert org.full_names == ("中共岳麓区委员会",)
+    assert _label(f, org.jurisdiction) == "岳麓区"
+
+
+def test_name_before_title_adds_no_second_post(facts_of):
+    f = facts_of("区委副书记、代区长张三丰到青山镇调研。对此，张三丰代区长给予高度肯定。", title="岳麓区新闻")
+    assert _posts(f) == {("张三丰", "副书记", "岳麓区委"), ("张三丰", "代区长", "岳麓区政府")}
+
+
+# ---------------------------------------------------------------- people who are not officials
+
+def test_bylines_and_residents_are_people_but_not_officials(facts_of):
+    f = facts_of("区委书记张三丰到东风村看望慰问。村民王大海说，感谢党和政府。\n记者 李小龙 通讯员 王小虎",
+                 title="岳麓区新闻")
+    officials = {p.name for p in f.persons if p.official}
+    others = {(p.name, p.role) for p in f.persons if not p.official}
+    assert officials == {"张三丰"}
+    assert others == {("王大海", "村民"), ("李小龙", "记者"), ("王小虎", "通讯员")}
+    assert all(h.person == "张三丰" for h in f.holdings)
+
+
+# ---------------------------------------------------------------- dates
+
+@pytest.mark.parametrize(
+    ("text", "published", "date"),
+    [
+        ("11月8日，市委书记赵六到岳麓区调研。", "2022-11-09", "2022-11-08"),
+        ("11月8日，市委书记赵六到岳麓区调研。", "2022-11-09T10:30:00", "2022-11-08"),
+        ("12月30日，市委书记赵六到岳麓区调研。", "2023-01-05", "2022-12-30"),
+        ("29日，市委书记赵六到岳麓区调研。", "--03-30", "--03-29"),
+        ("8日下午，市委书记赵六到岳麓区调研。", "2022-11-09", "2022-11-08"),
+        ("4月10日以来，市委书记赵六多次到岳麓区检查。", "2022-04-14", "2022-04-10"),
+        ("2021年6月1日，市委书记赵六到岳麓区调研。", "2022-11-09", "2021-06-01"),
+        ("近日，市委书记赵六到岳麓区调研。", "2022-11-09", None),
+        ("昨日，市委书记赵六到岳麓区调研。", "2022-11-09", "2022-11-08"),
+    ],
+)
+def test_event_date_is_resolved_against_publication(facts_of, text, published, date):
+    assert _event(facts_of(text, published=published), "赵六").date == date
+
+
+# ---------------------------------------------------------------- containment
+
+def test_village_is_part_of_the_town_written_before_it(facts_of):
+    f = facts_of("区委书记张三丰到青山镇东风村检查。")
+    assert _region(f, "东风村").part_of == _region(f, "青山镇").key
+
+
+def test_divisions_chain_up_the_national_list_with_adcodes(facts_of):
+    f = facts_of("区委书记张三丰到余杭区检查。")
+    district, city, province = _region(f, "余杭区"), _region(f, "杭州市"), _region(f, "浙江省")
+    assert (district.adcode, city.adcode, province.adcode) == ("330110", "330100", "330000")
+    assert district.part_of == city.key and city.part_of == province.key and province.part_of is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "区委书记张三丰先后来到青山镇东坡村、西坡村检查。",
+        "区委书记张三丰先后来到青山镇东坡村、西坡村、南坡村检查。",
+    ],
+)
+def test_siblings_listed_after_a_place_share_its_parent(facts_of, text):
+    f = facts_of(text)
+    town = _region(f, "青山镇").key
+    assert {r.label for r in f.regions if r.part_of == town} >= {"东坡村", "西坡村"}
+
+
+def test_place_named_again_alone_is_the_same_place(facts_of):
+    f = facts_of("县委书记张三丰深入白水镇东风村、红旗村调研。在东风村，张三丰察看了蔬菜基地。", title="南昌县新闻")
+    assert [r.label for r in f.regions].count("东风村") == 1
+    assert _label(f, _region(f, "东风村").part_of) == "白水镇"
+
+
+@pytest.mark.parametrize(
+    ("text", "zone", "parent"),
+    [
+        ("市长李四海到长沙高新区调研。", "长沙高新区", "长沙市"),
+        ("市长李四海到江宁经开区检查。", "江宁经开区", "江宁区"),
+    ],
+)
+def test_zone_named_after_a_division_is_part_of_it(facts_of, text, zone, parent):
+    f = facts_of(text)
+    assert _label(f, _region(f, zone).part_of) == parent
+
+
+def test_facility_named_with_common_words_carries_its_place(facts_of):
+    f = facts_of("省长王五先后来到长沙市第一医院、岳麓区青山镇便民服务中心检查。")
+    labels = {r.label for r in f.regions}
+    assert {"长沙市第一医院", "青山镇便民服务中心"} <= labels
+
+
+def test_town_is_placed_in_the_county_of_the_article(facts_of):
+    f = facts_of("县委书记张三丰深入青山镇、白水镇检查森林防火工作。", title="南昌县新闻")
+    county = _region(f, "南昌县").key
+    assert _region(f, "青山镇").part_of == county
+    assert _region(f, "白水镇").part_of == county
+
+
+# ---------------------------------------------------------------- events
+
+@pytest.mark.parametrize(
+    ("text", "kinds"),
+    [
+        ("区委书记张三丰到青山镇检查防汛工作。", ("Inspection",)),
+        ("区委书记张三丰到青山镇督导疫情防控工作。", ("Inspection",)),
+        ("区委书记张三丰到青山镇看望慰问困难群众。", ("CondolenceVisit",)),
+        ("区委书记张三丰到青山镇调研乡村振兴工作。", ("Research",)),
+        ("区委书记张三丰主持召开区委常委会会议。", ("Meeting",)),
+        ("区委书记张三丰走访慰问了青山镇的老党员。", ("Research", "CondolenceVisit")),
+        ("区委书记张三丰率队赴余杭区考察学习。", ("Research",)),
+    ],
+)
+def test_trigger_words_type_the_event(facts_of, text, kinds):
+    assert _event(facts_of(text), "张三丰").kinds == kinds
+
+
+@pytest.mark.parametrize(
+    ("text", "leader", "participants"),
+    [
+        ("市委书记赵六到青山镇调研，市领导钱立新、孙海涛参加。", "赵六", ("钱立新", "孙海涛")),
+        ("区长李四海一行到青山镇检查。区委常委、副区长周八陪同。", "李四海", ("周八",)),
+        ("区委书记张三丰主持召开区委常委会会议。会上，区委副书记孙七通报了有关情况。", "张三丰", ("孙七",)),
+        ("在区长李四海陪同下，市委书记赵六到青山镇调研。", "赵六", ("李四海",)),
+        ("市委书记赵六主持召开市委常委会会议。市委副书记、市长吴九，市委副书记孙七出席会议。", "赵六",
+         ("孙七", "吴九")),
+    ],
+)
+def test_participants_join_the_leaders_event(facts_of, text, leader, participants):
+    f = facts_of(text)
+    assert sorted(_event(f, leader).participants) == sorted(participants)
+    assert {e.leader for e in f.events} == {leader}
+
+
+def test_companion_written_with_together_joins_the_event(facts_of):
+    f = facts_of("区委书记张三丰与区长李四海一同到青山镇检查。")
+    assert _event(f, "张三丰").participants == ("李四海",)
+    assert len(f.events) == 1
+
+
+def test_person_met_with_is_not_a_participant(facts_of):
+    f = facts_of("区委书记张三丰到青山镇检查，向镇长王五了解情况。")
+    assert _event(f, "张三丰").participants == ()
+
+
+def test_pronoun_continues_the_leader(facts_of):
+    f = facts_of("区委书记张三丰到青山镇检查。他来到东风村，看望慰问困难群众。")
+    e = _event(f, "张三丰")
+    assert _places(f, e) == ["青山镇", "东风村"]
+    assert e.kinds == ("Inspection", "CondolenceVisit")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "区委书记张三丰到岳麓区检查。他强调，要做好余杭区的防疫工作。",
+        "区委书记张三丰在岳麓区调研时指出，要学习余杭区的经验。",
+    ],
+)
+def test_places_in_speech_are_not_visits(facts_of, text):
+    f = facts_of(text)
+    assert _places(f, _event(f, "张三丰")) == ["岳麓区"]
+
+
+def test_person_on_whose_behalf_a_visit_is_made_does_not_lead_it(facts_of):
+    f = facts_of("受市委书记赵六委托，区委书记张三丰到青山镇看望慰问困难党员。")
+    assert [e.leader for e in f.events] == ["张三丰"]
+    assert _event(f, "张三丰").participants == ()
+
+
+def test_leaders_who_go_separately_lead_their_own_events(facts_of):
+    f = facts_of("县委书记张三丰，县委副书记、县长李四海分别带队到青山镇、白水镇检查。", title="南昌县新闻")
+    assert _places(f, _event(f, "张三丰")) == ["青山镇"]
+    assert _places(f, _event(f, "李四海")) == ["白水镇"]
+
+
+def test_leaders_listed_with_a_collective_noun_go_separately(facts_of):
+    f = facts_of("6月20日，区委书记张三丰，区长李四海，区政协主席孙七等区领导分别带队深入各镇街检查。",
+                 title="岳麓区新闻", published="2022-06-21")
+    assert sorted(e.leader for e in f.events) == ["孙七", "张三丰", "李四海"]
+    assert {e.date for e in f.events} == {"2022-06-20"}
+    assert all(e.participants == () for e in f.events)
+
+
+def test_events_are_per_leader_and_section(facts_of):
+    f = facts_of("区委书记张三丰到青山镇检查。\n区长李四海到白水镇调研。\n区委书记张三丰到东风村慰问。")
+    assert sorted(e.leader for e in f.events) == ["张三丰", "李四海"]
+    assert _places(f, _event(f, "张三丰")) == ["青山镇", "东风村"]
+    f = facts_of("防汛一线\n区委书记张三丰到青山镇检查。\n关爱困难群众\n区委书记张三丰到东风村慰问。")
+    assert [(e.kinds, _places(f, e)) for e in f.events] == [(("Inspection",), ["青山镇"]),
+                                                           (("CondolenceVisit",), ["东风村"])]
+
+
+def test_no_event_without_a_trigger(facts_of):
+    assert facts_of("区委书记张三丰表示，要做好防汛工作。").events == []
