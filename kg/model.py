@@ -109,6 +109,7 @@ class Region:
     level: str | None = None  # 省/市/区/县/镇/乡/街道/村/社区/小区 …
     adcode: str | None = None
     part_of: str | None = None  # key of the enclosing region
+    evidence: Evidence | None = None  # first sentence naming it (None: only known from the division list)
 
 
 @dataclass(frozen=True)

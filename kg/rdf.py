@@ -103,6 +103,8 @@ def add_facts(dataset: Dataset, facts: Facts) -> Graph:
         if region.level:
             g.add((node, OK.level, Literal(region.level)))
         g.add((node, PROV.wasDerivedFrom, doc))
+        if region.evidence:
+            _evidence(g, node, region.evidence, doc)
 
     for org in facts.organizations:
         node = iri("org", org.key)

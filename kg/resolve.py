@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from kg import lexicon
 from kg.extract import LEVELS, TOWN_LEVELS, _common_word, only_common_words
@@ -216,8 +216,7 @@ class _Context:
         """The county-level region a town or street written without its county belongs to."""
         section = self.section_of(pos)
         head = self.heading.get(section)
-        if head and head.level in "区县" or head and head.level == "市" and head.parent and \
-                gazetteer().by_code[head.parent].level == "市":
+        if head and _is_county_level(head):
             return head
         for scope in (section, None):
             found = [e for e in self.explicit if (scope is None or e.section == scope)
@@ -298,6 +297,7 @@ class _Builder:
     holdings: dict[tuple[str, str, str | None], Holding] = field(default_factory=dict)
     organizations: dict[str, Organization] = field(default_factory=dict)
     regions: dict[str, Region] = field(default_factory=dict)
+    mentioned: dict[str, Evidence] = field(default_factory=dict)  # region key → first sentence naming it
 
     def evidence(self, start: int, end: int) -> Evidence:
         """The whole sentence around a span, sliced from the original file."""
@@ -331,9 +331,7 @@ class _Builder:
 
     def add_region(self, label: str, original: str | None, kind: str, level: str | None,
                    parent: str | None) -> str:
-        key = f"{parent}/{label}" if parent and parent in self.regions and not parent.isdigit() else label
-        if parent and parent.isdigit():
-            key = f"{parent}/{label}"
+        key = f"{parent}/{label}" if parent and (parent.isdigit() or parent in self.regions) else label
         self._add_region(Region(key, label, _differs(original, label), kind, level, None, parent))  # type: ignore
         return key
 
@@ -471,6 +469,7 @@ def _add_places(b: _Builder, ctx: _Context, mentions: Mentions) -> dict[int, str
                 original = (b.regions[parent].original or b.regions[parent].label) + p.original
             key = b.add_region(label, original, p.kind, p.level, parent)
         key_at[p.start] = key
+        b.mentioned.setdefault(key, b.evidence(p.start, p.end))
         last_sibling[p.level] = b.regions[key].part_of
         if b.regions[key].part_of and not divisions:
             placed[p.name] = key
@@ -709,4 +708,4 @@ def resolve(page: Page, mentions: Mentions) -> Facts:
     events = _events(b, mentions, sentences, key_at, official_key)
     return Facts(doc_id=doc_id, source=page.source, page=page, persons=list(b.persons.values()),
                  holdings=list(b.holdings.values()), organizations=list(b.organizations.values()),
-                 regions=list(b.regions.values()), events=events)
+                 regions=[replace(r, evidence=b.mentioned.get(r.key)) for r in b.regions.values()], events=events)

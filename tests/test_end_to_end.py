@@ -110,9 +110,9 @@ def test_every_event_and_post_has_exact_provenance(built):
     for node in nodes:
         docs = set(g.objects(node, PROV.wasDerivedFrom))
         assert docs and docs <= set(raws), node
-        evidence = list(g.objects(node, OK.evidence))
-        assert evidence, node
-        for ev in evidence:
+        assert list(g.objects(node, OK.evidence)), node
+    for node in set(g.subjects(OK.evidence, None)):  # people and places too
+        for ev in g.objects(node, OK.evidence):
             doc = g.value(ev, PROV.wasDerivedFrom)
             start, end = int(g.value(ev, OK.startOffset)), int(g.value(ev, OK.endOffset))
             text = str(g.value(ev, OK.text))
