@@ -83,6 +83,7 @@ class _Explicit:
     pos: int
     section: int
     division: Division
+    strong: bool = False  # named as the jurisdiction of a post (宁德市委书记), not just a place passed by
 
 
 @dataclass(frozen=True)
@@ -135,9 +136,9 @@ class _Context:
             for post in person.posts:
                 hits = gaz.by_name.get(post.jurisdiction or "")
                 if hits:
-                    self.explicit.append(_Explicit(post.start, self.section_of(post.start), hits[0]))
+                    self.explicit.append(_Explicit(post.start, self.section_of(post.start), hits[0], True))
         self.explicit.sort(key=lambda e: e.pos)
-        self.title_divisions = _divisions_named_in(page.title or "")
+        self.title_divisions = _divisions_named_in(page.title or "") + _publisher_divisions(page.publisher)
         votes: Counter[str] = Counter()
         for e in self.explicit:
             for a in [e.division, *gaz.ancestors(e.division)]:
@@ -187,11 +188,14 @@ class _Context:
             return head
         same_section = [e for e in self.explicit if e.section == section and e.division.level == level]
         before = [e for e in same_section if e.pos <= pos]
-        if before:
-            return before[-1].division
+        strong = [e for e in before if e.strong]
+        if strong:
+            return strong[-1].division  # 青州市委书记甲 … 市委常委乙: the same 市
         titled = [d for d in self.title_divisions if d.level == level]
         if titled and not head:
-            return titled[0]  # 区委书记到余杭区考察 in an article titled 岳麓区…: the place visited comes later
+            return titled[0]  # the article's own region (title, publisher) over places it visits or names
+        if before:
+            return before[-1].division
         if same_section:
             return same_section[0].division
         if head:
@@ -273,6 +277,20 @@ def _division_in(text: str) -> Division | None:
         if hits:
             return hits[0]
     return None
+
+
+def _publisher_divisions(publisher: str | None) -> list[Division]:
+    """三台县融媒体中心 → 三台县; 梅州日报 → 梅州市 (a prefix naming a division, the larger one if two)."""
+    if not publisher:
+        return []
+    named = _divisions_named_in(publisher)
+    if named:
+        return named
+    for size in (3, 2):
+        hits = gazetteer().by_short.get(publisher[:size], [])
+        if hits:
+            return [min(hits, key=lambda d: "省市州区县".find(d.level))]
+    return []
 
 
 def _divisions_named_in(text: str) -> list[Division]:
