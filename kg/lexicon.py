@@ -148,7 +148,7 @@ def person_roles() -> dict[str, str]:
 
 @cache
 def boilerplate() -> dict[str, tuple[str, ...]]:
-    kinds = {"cut", "drop", "spam", "breadcrumb", "crumb_skip", "footer"}
+    kinds = {"cut", "drop", "spam", "breadcrumb", "crumb_skip", "footer", "outlet"}
     out: dict[str, list[str]] = {k: [] for k in kinds}
     for kind, text in _rows("boilerplate.tsv", ("kind", "text")):
         out[_choice("boilerplate.tsv", kind, kinds)].append(text.lower())

@@ -289,6 +289,8 @@ def normalise(source: SourceText) -> Page:
             m = _SOURCE.search(stripped)
             if m and not seen_paragraph:
                 header_source = header_source or m.group(1)
+            elif not seen_paragraph and (outlet := _leading_outlet(stripped)):
+                header_source = header_source or outlet
             elif m:
                 trailing_source = trailing_source or m.group(1)
             if any(w in stripped for w in lexicon.boilerplate()["breadcrumb"]):
@@ -349,6 +351,14 @@ def normalise(source: SourceText) -> Page:
                 blocks=blocks, masked=masked_out, bylines=bylines,
                 title=to_simplified(title) if title else None, published=published,
                 publisher=to_simplified(publisher) if publisher else None)
+
+
+def _leading_outlet(line: str) -> str | None:
+    """梅州日报 2023年09月21日 第01版: a header line that opens with the outlet's name."""
+    m = re.match(rf"[{CJK}]{{2,14}}", line)
+    if m and m.group().endswith(lexicon.boilerplate()["outlet"]):
+        return m.group()
+    return None
 
 
 def _strip_roles(text: str) -> str:
