@@ -161,7 +161,8 @@ def _town_left(text: str, pos: int, floor: int) -> int | None:
     The name may follow the county it belongs to (江宁区青山镇), which is then kept in front.
     """
     starts = [pos - size for size in (3, 2) if pos - size >= floor and all(_cjk(c) for c in text[pos - size:pos])
-              and not text[pos - size:pos].startswith(_boundary_words())]
+              and not text[pos - size:pos].startswith(_boundary_words())
+              and not any(ch in _STOP_CHARS for ch in text[pos - size:pos])]
     for a in starts:
         county = _county_left(text, a, floor)
         if county is not None:
@@ -652,8 +653,8 @@ def _cues(text: str, a: int, b: int) -> list[Cue]:
     out = []
     for m in _cue_regex().finditer(text, a, b):
         kind, cls = _cue_table()[m.group()]
-        if kind == "pronoun" and text[m.end():m.end() + 1] == "们":
-            continue
+        if kind == "pronoun" and (text[m.end():m.end() + 1] == "们" or text[m.start() - 1:m.start()] == "其"):
+            continue  # 他们, 其他: not a pronoun for one person
         out.append(Cue(kind, m.group(), m.start(), m.end(), cls))
     return out
 

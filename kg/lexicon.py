@@ -60,6 +60,7 @@ class Organ:
     kind: str  # core | sub
     parent: str | None
     full_name: str | None
+    town_normal: str | None  # the form used for a town, where it differs (人大 for 人大常委会)
 
 
 @dataclass(frozen=True)
@@ -96,10 +97,11 @@ def titles() -> dict[str, Title]:
 
 @cache
 def organs() -> dict[str, Organ]:
-    cols = ("form", "normal", "kind", "parent", "full_name")
+    cols = ("form", "normal", "kind", "parent", "full_name", "town_normal")
     out = {}
-    for form, normal, kind, parent, full in _rows("organs.tsv", cols):
-        out[form] = Organ(form, normal, _choice("organs.tsv", kind, {"core", "sub"}), _dash(parent), _dash(full))
+    for form, normal, kind, parent, full, town in _rows("organs.tsv", cols):
+        out[form] = Organ(form, normal, _choice("organs.tsv", kind, {"core", "sub"}), _dash(parent), _dash(full),
+                          _dash(town))
     return out
 
 
@@ -128,7 +130,7 @@ def event_triggers() -> dict[str, str]:
 @cache
 def discourse() -> dict[str, frozenset[str]]:
     kinds = {"speech", "follow", "participant", "leaders_list", "pronoun", "anaphor_place", "boundary",
-             "commission", "in_event"}
+             "commission", "in_event", "same_day"}
     out: dict[str, set[str]] = {k: set() for k in kinds}
     for kind, word in _rows("discourse.tsv", ("kind", "word")):
         out[_choice("discourse.tsv", kind, kinds)].add(word)

@@ -416,6 +416,7 @@ def _organization(b: _Builder, ctx: _Context, seg: PostMention, inherited: tuple
         return None, juris, organs
     if isinstance(juris, _Town):
         region = b.town_region(juris)
+        organs = tuple(_town_form(o) for o in organs)
         label = juris.name + "".join(organs)
         key = (juris.county.name if juris.county else "") + label  # two towns of one name stay apart
     else:
@@ -429,6 +430,12 @@ def _organization(b: _Builder, ctx: _Context, seg: PostMention, inherited: tuple
     if key not in b.organizations:
         b.organizations[key] = Organization(key, label, tuple(full), region)
     return key, juris, organs
+
+
+def _town_form(organ: str) -> str:
+    """A town's 人大 is a presidium, not a standing committee: 青山镇人大, not 青山镇人大常委会."""
+    entry = lexicon.organs().get(organ)
+    return entry.town_normal if entry and entry.town_normal else organ
 
 
 def _add_posts(b: _Builder, ctx: _Context, person_key: str, mention: PersonMention) -> None:
@@ -650,6 +657,9 @@ def _events(b: _Builder, mentions: Mentions, sentences: list[_Sentence], key_at:
                 dates = [d for d in mentions.dates if paragraph_start <= d.start < sent.end]
                 if dates:
                     drafts[key].date = _resolve_date(dates[0], b.page.published, month_context)
+                elif text.startswith(tuple(lexicon.discourse()["same_day"]), paragraph_start):
+                    earlier = [drafts[k].date for k in order[:-1] if drafts[k].date]
+                    drafts[key].date = earlier[-1] if earlier else None  # 同日，乙…: the day just reported
             draft = drafts.get(key)
             if n == 0:
                 _join(draft or drafts.get((current.get(sent.section), sent.section)), participants)
