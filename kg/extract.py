@@ -636,7 +636,7 @@ def _days_before(published: str | None, days: int) -> tuple[int | None, int, int
 def _cue_table() -> dict[str, tuple[str, str | None]]:
     table: dict[str, tuple[str, str | None]] = {}
     d = lexicon.discourse()
-    for kind in ("speech", "pronoun", "participant", "anaphor_place", "commission", "in_event"):
+    for kind in ("speech", "pronoun", "participant", "anaphor_place", "commission", "in_event", "hearing"):
         for word in d[kind]:
             table[word] = (kind, None)
     for word, cls in lexicon.event_triggers().items():

@@ -586,10 +586,12 @@ def _events(b: _Builder, mentions: Mentions, sentences: list[_Sentence], key_at:
     actor: str | None = None
     last_paragraph = -1
     last_place: str | None = None
+    pending: list[str] = []  # places of the sentence just before, which named no one (位于…的甲公司…。张三走进…)
     for sent in sentences:
         if sent.paragraph != last_paragraph:
             actor = None
             last_paragraph = sent.paragraph
+            pending = []
         s_cues = [c for c in cues if sent.start <= c.start < sent.end]
         s_people = [p for p in mentions.persons if sent.start <= p.start < sent.end and p.start in official_key]
         speech_at = min((c.start for c in s_cues if c.kind == "speech"), default=sent.end)
@@ -639,14 +641,18 @@ def _events(b: _Builder, mentions: Mentions, sentences: list[_Sentence], key_at:
         if actor is not None and not actors:
             actors = [actor]
         lead = actor or current.get(sent.section)
+        hearing = [(c.start, _clause_end(text, c.end, sent.end)) for c in s_cues if c.kind == "hearing"]
+        leaves = [key_at[p.start] for p in _leaf_places(mentions.places, sent.start, speech_at)
+                  if p.start in key_at and not any(a <= p.start < z for a, z in hearing)]
         if actor is None:
             _join(drafts.get((lead, sent.section)) if lead else None, participants)
+            pending = leaves if speech_at == sent.end else []
             for p in mentions.places:
                 if sent.start <= p.start < sent.end:
                     last_place = key_at.get(p.start, last_place)
             continue
+        leaves, pending = pending + leaves, []
         triggers = [c for c in s_cues if c.kind == "trigger" and c.start < speech_at]
-        leaves = [key_at[p.start] for p in _leaf_places(mentions.places, sent.start, speech_at) if p.start in key_at]
         anaphor = any(c.kind == "anaphor_place" and c.start < speech_at for c in s_cues)
         for n, who in enumerate(actors):
             key = (who, sent.section)
