@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
+from dataclasses import replace
 from functools import cache
 
 import jieba
@@ -520,6 +521,9 @@ def _places(page: Page, a: int, b: int, post_spans: list[tuple[int, int]]) -> li
             if info is None and start == m.start() and start > a and text[start - 1] == "、" and found \
                     and found[-1].level_prefix:
                 min_name = 0  # 县法院、检察院: the second item keeps the first one's level
+            if info is None and start == m.start() and found and found[-1].end == start and \
+                    found[-1].kind == "AdministrativeRegion":
+                min_name = 0  # 青山镇敬老院: a facility named after the place it is in
             if m.start() - start < min_name or MASK in label or _is_generic(label):
                 continue
             if len(suffix) == 1 and _common_word(text[m.start():m.start() + 2]):
@@ -568,7 +572,38 @@ def _places(page: Page, a: int, b: int, post_spans: list[tuple[int, int]]) -> li
             in_list=in_list))
         pos = s_end
     found.extend(_listed_places(page, a, b, found))
-    return found
+    return _locate(text, a, b, found)
+
+
+def _locate(text: str, a: int, b: int, places: list[PlaceMention]) -> list[PlaceMention]:
+    """Containment the sentence states: 位于甲镇的乙公司, or 在甲镇，…乙公司 (a fronted place)."""
+    by_start = {p.start: p for p in places}
+    parents = {p.parent for p in places if p.parent is not None}
+    out: list[PlaceMention] = []
+    fronted: PlaceMention | None = None
+    for p in sorted(places, key=lambda p: p.start):
+        sentence_start = max(text.rfind(c, a, p.start) for c in "。！？!?；;\n") + 1
+        if fronted is not None and fronted.end < sentence_start:
+            fronted = None
+        before = out[-1] if out else None
+        located = None
+        if before is not None and before.start not in parents and text[before.end:p.start] == "的" and \
+                text.endswith("位于", 0, _chain_start(before, by_start)):
+            located = before.start
+        elif fronted is not None and p.parent is None:
+            located = fronted.start
+        out.append(replace(p, located_in=located) if located is not None else p)
+        head = _chain_start(p, by_start)
+        if head - 1 == sentence_start and text[head - 1] == "在" and text[p.end:p.end + 1] in "，,":
+            fronted = p
+    return out
+
+
+def _chain_start(p: PlaceMention, by_start: dict[int, PlaceMention]) -> int:
+    """Start of the written chain a place ends (甲县乙镇 → start of 甲县)."""
+    while p.parent is not None and p.parent in by_start:
+        p = by_start[p.parent]
+    return p.start
 
 
 _LISTED = re.compile(rf"((?:[{CJK}]{{2,8}}、)+[{CJK}]{{2,8}})等(小区|社区|村|企业|学校|医院|单位|景区)")

@@ -219,6 +219,7 @@ class PlaceMention:
     parent: int | None = None
     level_prefix: str | None = None  # a facility written with a bare level (市图书馆 → 市)
     in_list: bool = False  # written as a sibling after 、
+    located_in: int | None = None  # start of a place the sentence says it lies in (位于甲镇的…, 在甲镇，…)
 
 
 @dataclass(frozen=True)

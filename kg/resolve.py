@@ -164,6 +164,12 @@ class _Context:
     def _add_town(self, pos: int, name: str, level: str, county: Division | None) -> None:
         self.towns.append(_TownMention(pos, self.section_of(pos), _Town(name, level, county or self.county(pos))))
 
+    def town_before(self, pos: int) -> _Town | None:
+        """The town last named before ``pos`` in its section: where a village named alone lies."""
+        section = self.section_of(pos)
+        before = [t for t in self.towns if t.section == section and t.pos <= pos]
+        return before[-1].town if before else None
+
     def town(self, level: str, pos: int, name: str | None = None) -> _Town | None:
         """The town a bare 镇 (or a town written by name) means at ``pos``: the nearest one named before
         it in its section, else the section heading's town."""
@@ -372,6 +378,7 @@ def _differs(original: str | None, simple: str) -> str | None:
 # ---------------------------------------------------------------- posts
 
 _Juris = Division | _Town
+_VILLAGE_LEVELS = ("村", "社区")
 
 
 def _organization(b: _Builder, ctx: _Context, seg: PostMention, inherited: tuple[_Juris | None, tuple[str, ...]],
@@ -468,6 +475,11 @@ def _add_places(b: _Builder, ctx: _Context, mentions: Mentions) -> dict[int, str
         parent = key_at.get(p.parent) if p.parent is not None else None
         if parent is None and p.in_list and p.level is not None and p.level in last_sibling:
             parent = last_sibling[p.level]
+        if parent is None and p.located_in is not None:
+            parent = key_at.get(p.located_in)
+        if parent is None and p.level in _VILLAGE_LEVELS:
+            town = ctx.town_before(p.start)
+            parent = b.town_region(town) if town else None
         divisions = gaz.by_name.get(p.name) if p.kind == "AdministrativeRegion" else None
         if parent is None and not divisions and not p.level_prefix and p.name in placed:
             key = placed[p.name]  # 青山镇东风村 … 在东风村: the same village, named again alone
