@@ -9,8 +9,8 @@ sentence an event belongs to) are left to ``resolve``.
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
 from dataclasses import replace
+from datetime import date, timedelta
 from functools import cache
 
 import jieba
@@ -582,7 +582,7 @@ def _locate(text: str, a: int, b: int, places: list[PlaceMention]) -> list[Place
     out: list[PlaceMention] = []
     fronted: PlaceMention | None = None
     for p in sorted(places, key=lambda p: p.start):
-        sentence_start = max(text.rfind(c, a, p.start) for c in "。！？!?；;\n") + 1
+        sentence_start = max(a, max(text.rfind(c, a, p.start) for c in "。！？!?；;\n") + 1)
         if fronted is not None and fronted.end < sentence_start:
             fronted = None
         before = out[-1] if out else None

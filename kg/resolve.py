@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 
 from kg import lexicon
-from kg.extract import LEVELS, TOWN_LEVELS, _common_word, only_common_words
+from kg.extract import LEVELS, TOWN_LEVELS, only_common_words
 from kg.gazetteer import Division, gazetteer
 from kg.model import (
     DateMention,
@@ -531,8 +531,8 @@ def _prefixed(juris: Division, original: str) -> str:
 
 
 def _starts_common(name: str) -> bool:
-    """社区卫生服务中心, 便民服务中心: a facility named with common words is named after the place it is in."""
-    return any(_common_word(name[:n]) for n in (2, 3, 4) if len(name) > n) or only_common_words(name)
+    """社区卫生服务中心, 便民服务中心: a facility named only with common words is named after its place."""
+    return only_common_words(name)
 
 
 # ---------------------------------------------------------------- dates
