@@ -443,6 +443,20 @@ def _place_name_start(text: str, end: int, floor: int, max_len: int) -> int:
     return k
 
 
+def _fronted_name_start(text: str, start: int, end: int, floor: int) -> int | None:
+    """在堤防加固工程施工现场，…: after a sentence-opening 在, the whole phrase up to the suffix is the name."""
+    opening = max(floor, max(text.rfind(c, floor, start) for c in "。！？!?；;\n，,") + 1)
+    if text.startswith("在", opening) and opening + 1 < start and end - opening - 1 <= 14 and \
+            all(_cjk(c) for c in text[opening + 1:end]) and text.startswith(("，", ","), _suffix_end(text, end)):
+        return opening + 1
+    return None
+
+
+def _suffix_end(text: str, pos: int) -> int:
+    """End of the facility suffix that starts at ``pos``."""
+    return pos + max((len(s) for s in lexicon.facility_suffixes() if text.startswith(s, pos)), default=0)
+
+
 def _gazetteer_name_start(text: str, end: int, floor: int, suffix: str, level: str) -> int | None:
     """Start of a division name (full name in the national list) ending with ``suffix`` at ``end``."""
     gaz = gazetteer()
@@ -516,6 +530,8 @@ def _places(page: Page, a: int, b: int, post_spans: list[tuple[int, int]]) -> li
             else:
                 max_len = info.max_name + (2 if info.whole else 0) if info else 12
                 start = _place_name_start(text, m.start(), floor, max_len)
+                if info is None:
+                    start = _fronted_name_start(text, start, m.start(), max(floor, a)) or start
             label = re.sub("[“”「」\"]", "", text[start:s_end])
             min_name = info.min_name if info else (1 if text[start] in LEVELS else 2)
             if info is None and start == m.start() and start > a and text[start - 1] == "、" and found \

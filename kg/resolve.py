@@ -501,7 +501,8 @@ def _add_places(b: _Builder, ctx: _Context, mentions: Mentions) -> dict[int, str
                 named_after = _named_after_division(p.name)
                 parent = b.region_for_division(named_after) if named_after else None
             label, original = p.name, p.original
-            if parent is not None and p.kind == "Facility" and _starts_common(p.name):
+            if parent is not None and p.kind == "Facility" and (_starts_common(p.name) or
+                                                                 p.name in lexicon.facility_suffixes()):
                 label = b.regions[parent].label + p.name
                 original = (b.regions[parent].original or b.regions[parent].label) + p.original
             key = b.add_region(label, original, p.kind, p.level, parent)
