@@ -537,3 +537,10 @@ def test_breadcrumb_home_link_is_not_the_publisher():
     text = "首页 > 东城新闻网 > 正文\n东城区召开会议\n张三主持会议。\n"
     page = normalise(SourceText("x.txt", "x.txt", text, "utf-8", text, tuple(range(len(text) + 1))))
     assert page.publisher == "东城新闻网"
+
+
+def test_header_line_opening_with_an_outlet_names_the_publisher():
+    text = "青州日报 2023年09月21日 第01版\n\n东城区召开会议\n\n张三主持会议。\n"
+    page = normalise(SourceText("x.txt", "x.txt", text, "utf-8", text, tuple(range(len(text) + 1))))
+    assert page.publisher == "青州日报"
+    assert page.published == "2023-09-21"

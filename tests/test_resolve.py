@@ -343,3 +343,67 @@ def test_events_are_per_leader_and_section(facts_of):
 
 def test_no_event_without_a_trigger(facts_of):
     assert facts_of("区委书记张三丰表示，要做好防汛工作。").events == []
+
+
+# ---------------------------------------------------------------- discourse found on unseen articles
+
+def _labels(facts, keys) -> set[str]:
+    return {r.label for r in facts.regions if r.key in keys}
+
+
+def _part_of(facts) -> set[tuple[str, str]]:
+    by_key = {r.key: r for r in facts.regions}
+    return {(r.label, by_key[r.part_of].label) for r in facts.regions if r.part_of in by_key}
+
+
+def test_places_in_a_report_heard_are_not_visits(facts_of):
+    facts = facts_of("6月2日，县委书记张三丰到青山镇调研，听取东风镇、县水利局工作汇报。", title="南昌县新闻")
+    [event] = facts.events
+    assert _labels(facts, event.places) == {"青山镇"}
+
+
+def test_located_in_phrase_gives_containment_and_a_visit(facts_of):
+    text = "6月2日，区委书记张三丰到余杭区调研。位于青山镇的东方红机械有限公司主要生产农机。张三丰走进生产车间。"
+    facts = facts_of(text)
+    [event] = facts.events
+    assert "东方红机械有限公司" in _labels(facts, event.places)
+    assert ("东方红机械有限公司", "青山镇") in _part_of(facts)
+
+
+def test_fronted_place_contains_the_facility_visited(facts_of):
+    facts = facts_of("在青山镇，县长李四海来到红星农业有限公司，察看生产情况。", title="南昌县新闻")
+    assert ("红星农业有限公司", "青山镇") in _part_of(facts)
+
+
+def test_same_day_paragraph_takes_the_date_just_reported(facts_of):
+    text = ("5月8日，区委书记张三丰到青山镇调研。\n"
+            "同日，区人大常委会主任李四海到东风村走访慰问困难群众。\n")
+    facts = facts_of(text, title="余杭区新闻", published="2023-05-09")
+    dates = {e.leader: e.date for e in facts.events}
+    assert dates == {"张三丰": "2023-05-08", "李四海": "2023-05-08"}
+
+
+def test_inspection_group_continues_the_leader(facts_of):
+    text = ("4月2日，市政协副主席张三丰带领部分委员视察教育工作。\n"
+            "视察组一行先后来到东城中学、西湖小学，察看课后服务情况。\n")
+    facts = facts_of(text, title="长沙市政协视察教育工作")
+    [event] = facts.events
+    assert _labels(facts, event.places) == {"东城中学", "西湖小学"}
+
+
+def test_town_people_congress_is_not_a_standing_committee(facts_of):
+    facts = facts_of("青山镇党委书记张三丰、镇人大主席李四海到东风村检查工作。", title="南昌县新闻")
+    orgs = {h.post.org for h in facts.holdings if h.person == "李四海"}
+    assert any(o and o.endswith("青山镇人大") for o in orgs)
+
+
+def test_village_named_alone_lies_in_the_town_named_before(facts_of):
+    text = "9月1日，青山镇党委书记张三丰一行先后走访东风村、红旗村，看望慰问困难群众。"
+    facts = facts_of(text, title="南昌县新闻")
+    assert {("东风村", "青山镇"), ("红旗村", "青山镇")} <= _part_of(facts)
+
+
+def test_bare_facility_after_a_town_is_named_after_it(facts_of):
+    facts = facts_of("9月1日，县长张三丰来到青山镇敬老院，看望在院老人。", title="南昌县新闻")
+    [event] = facts.events
+    assert _labels(facts, event.places) == {"青山镇敬老院"}
