@@ -7,6 +7,8 @@ same person, post or place mentioned in two documents is one node.
 
 from __future__ import annotations
 
+import re
+from functools import cache
 from urllib.parse import quote
 
 from rdflib import Dataset, Graph, Literal, URIRef
@@ -19,13 +21,13 @@ from kg.vocab import OK, RES, bind_prefixes
 _EVENT_CLASS = {"Inspection": OK.Inspection, "CondolenceVisit": OK.CondolenceVisit, "Research": OK.Research,
                 "Meeting": OK.Meeting}
 _EVENT_WORD = {"Inspection": "检查", "CondolenceVisit": "慰问", "Research": "调研", "Meeting": "会议"}
-_SAFE = "/-_.~()（）"
+_UNSAFE = re.compile(r"[\s\"<>\\^`{|}%#?\[\]]")  # what an IRI path must escape; CJK stays readable
 
 
+@cache
 def iri(kind: str, key: str) -> URIRef:
     """A readable, stable resource IRI: res:person/张三, res:place/110101/东华门街道."""
-    escaped = "".join(ch if ord(ch) > 127 and not ch.isspace() else quote(ch, safe=_SAFE) for ch in key)
-    return RES[f"{kind}/{escaped}"]
+    return RES[f"{kind}/{_UNSAFE.sub(lambda m: quote(m.group()), key)}"]
 
 
 def doc_iri(doc_id: str) -> URIRef:
