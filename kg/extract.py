@@ -176,8 +176,7 @@ def _county_left(text: str, pos: int, floor: int) -> int | None:
     gaz = gazetteer()
     for size in (5, 4, 3):
         a = pos - size
-        if a >= floor and any(d.level in "区县" or d.level == "市" and d.parent and d.parent[2:] != "0000"
-                              for d in gaz.by_name.get(text[a:pos], [])):
+        if a >= floor and any(d.county_level for d in gaz.by_name.get(text[a:pos], [])):
             return a
     return None
 
@@ -249,6 +248,11 @@ def _parse_segment(text: str, floor: int, title_start: int, title: str) -> PostM
                 break
             continue
         break
+    if not organs and not info.level and _level_left(text, pos, floor) is None:
+        department = _department_left(text, pos, floor, title)
+        if department is not None:
+            organs.append(text[department:pos])
+            pos = department
     if not organs and info.level:
         level = info.level
         if text.startswith(level, pos - len(level)) and pos - len(level) >= floor:
@@ -266,6 +270,21 @@ def _parse_segment(text: str, floor: int, title_start: int, title: str) -> PostM
             pos = start
     return PostMention(title=title, start=pos, end=title_start + len(title), level=level,
                        jurisdiction=jurisdiction, organs=tuple(organs), national=info.national_organ)
+
+
+_DEPARTMENT_ENDS = ("部", "局", "办", "处", "室", "中心", "站", "所", "院", "委")
+
+
+def _department_left(text: str, pos: int, floor: int, title: str) -> int | None:
+    """、武装部部长: an unlisted department written in a title chain, from the 、 before it."""
+    for size in range(2, 9):
+        k = pos - size
+        if k <= floor or not _cjk(text[k]):
+            return None
+        if text[k - 1] == "、":
+            name = text[k:pos]
+            return k if name.endswith(_DEPARTMENT_ENDS) or title.startswith(name[-1]) else None
+    return None
 
 
 def _chain_before(text: str, floor: int, title_match: re.Match[str]) -> list[PostMention]:
@@ -304,18 +323,39 @@ def _titles(text: str, a: int, b: int) -> list[re.Match[str]]:
 
 def _chains(page: Page, a: int, b: int) -> list[PersonMention]:
     text = page.text
-    found = []
+    found: list[PersonMention] = []
     for m in _titles(text, a, b):
         span = name_after(text, m.end(), b)
         if span is None:
             continue
         segments = _chain_before(text, a, m)
         if not _is_grounded(segments[0]):
-            continue
+            previous = found[-1] if found and found[-1].end == segments[0].start - 1 else None
+            if previous is None or text[previous.end] != "、" or not previous.posts:
+                continue
+            # 市政协副主席甲、秘书长乙: the second title is in the organ of the first
+            first = previous.posts[0]
+            segments = [replace(seg, level=first.level, jurisdiction=first.jurisdiction, organs=first.organs,
+                                national=first.national) for seg in segments]
         s, e = span
         found.append(PersonMention(name=text[s:e], original=page.original[s:e], start=s, end=e, form="chain",
                                    posts=tuple(segments), phrase_start=segments[0].start))
+        found.extend(_co_holders(page, found[-1], b))
     return found
+
+
+def _co_holders(page: Page, holder: PersonMention, b: int) -> list[PersonMention]:
+    """副主任甲、乙: names listed right after a title chain hold the same posts."""
+    text, out, pos = page.text, [], holder.end
+    while pos < b and text[pos] == "、":
+        span = name_after(text, pos + 1, b)
+        if span is None or (span[1] < b and text[span[1]] not in "、，,。等" and
+                            not text.startswith(_follow_words(), span[1])):
+            break
+        s, e = span
+        out.append(replace(holder, name=text[s:e], original=page.original[s:e], start=s, end=e))
+        pos = e
+    return out
 
 
 @cache
@@ -465,6 +505,8 @@ def _gazetteer_name_start(text: str, end: int, floor: int, suffix: str, level: s
         if a < floor or not all(_cjk(c) for c in text[a:end]):
             continue
         name = text[a:end]
+        if size == 1 and name in _STOP_CHARS:
+            continue  # 和县 in 甲和县乙: the conjunction, not the county
         if gaz.by_name.get(name + suffix) or any(d.level == level for d in gaz.by_short.get(name, [])
                                                  if d.name.endswith(suffix)):
             return a

@@ -30,6 +30,11 @@ class Division:
     parent: str | None  # adcode of the enclosing division
 
     @property
+    def county_level(self) -> bool:
+        """Districts, counties and county-level cities: the last two digits of the adcode are set."""
+        return self.adcode[4:6] != "00"
+
+    @property
     def short(self) -> str:
         return short_name(self.name)
 

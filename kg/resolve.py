@@ -226,21 +226,21 @@ class _Context:
         """The county-level region a town or street written without its county belongs to."""
         section = self.section_of(pos)
         head = self.heading.get(section)
-        if head and _is_county_level(head):
+        if head and head.county_level:
             return head
         for scope in (section, None):
             found = [e for e in self.explicit if (scope is None or e.section == scope)
-                     and _is_county_level(e.division)]
+                     and e.division.county_level]
             before = [e for e in found if e.pos <= pos]
             if before:
                 return before[-1].division
             if found:
                 return found[0].division
-        return next((d for d in self.title_divisions if _is_county_level(d)), None)
+        return next((d for d in self.title_divisions if d.county_level), None)
 
 
 def _county_named(name: str) -> Division | None:
-    return next((d for d in gazetteer().by_name.get(name, []) if _is_county_level(d)), None)
+    return next((d for d in gazetteer().by_name.get(name, []) if d.county_level), None)
 
 
 def _split_town(written: str) -> tuple[str, str, Division | None] | None:
@@ -253,13 +253,6 @@ def _split_town(written: str) -> tuple[str, str, Division | None] | None:
         if county is not None:
             return written[size:], level, county
     return written, level, None
-
-
-def _is_county_level(division: Division) -> bool:
-    if division.level in "区县":
-        return True
-    parent = gazetteer().by_code.get(division.parent or "")
-    return division.level == "市" and parent is not None and parent.level == "市"
 
 
 def _section_lookup(sentences: list[_Sentence], headings: list[tuple[int, int, str]]):
