@@ -483,6 +483,16 @@ def _place_name_start(text: str, end: int, floor: int, max_len: int) -> int:
     return k
 
 
+def _name_after_place(text: str, place: PlaceMention | None, start: int) -> int | None:
+    """苗岭镇糯米加工产业园: right after a place, a facility's name may hold a verb (加工)."""
+    if place is None or not place.end < start or start - place.end > 8:
+        return None
+    gap = text[place.end:start]
+    if all(_cjk(c) and c not in _STOP_CHARS for c in gap) and not gap.startswith(_boundary_words()):
+        return place.end
+    return None
+
+
 def _fronted_name_start(text: str, start: int, end: int, floor: int) -> int | None:
     """在堤防加固工程施工现场，…: after a sentence-opening 在, the whole phrase up to the suffix is the name."""
     opening = max(floor, max(text.rfind(c, floor, start) for c in "。！？!?；;\n，,") + 1)
@@ -573,7 +583,8 @@ def _places(page: Page, a: int, b: int, post_spans: list[tuple[int, int]]) -> li
                 max_len = info.max_name + (2 if info.whole else 0) if info else 12
                 start = _place_name_start(text, m.start(), floor, max_len)
                 if info is None:
-                    start = _fronted_name_start(text, start, m.start(), max(floor, a)) or start
+                    start = _fronted_name_start(text, start, m.start(), max(floor, a)) or \
+                        _name_after_place(text, found[-1] if found else None, start) or start
             label = re.sub("[“”「」\"]", "", text[start:s_end])
             min_name = info.min_name if info else (1 if text[start] in LEVELS else 2)
             if info is None and start == m.start() and start > a and text[start - 1] == "、" and found \
@@ -603,9 +614,11 @@ def _places(page: Page, a: int, b: int, post_spans: list[tuple[int, int]]) -> li
             pos = m.start() + 1
             continue
         start, s_end, suffix, is_admin, label = best
-        if prev is not None and start == prev.start:
-            found.pop()  # 东站收费站检查站: one facility written with two suffixes
-            parent = prev.parent
+        last = found[-1] if found else None
+        if last is not None and not is_admin and last.kind == "Facility" and start in (last.start, last.end):
+            found.pop()  # 东站收费站检查站, 甲公司胡椒种植基地: one facility written in two parts
+            label = last.name + label if start == last.end else label
+            start, parent = last.start, last.parent
         else:
             parent = found[-1].start if found and found[-1].end == start else None
         in_list = start > a and text[start - 1] == "、"
