@@ -478,8 +478,9 @@ def _place_name_start(text: str, end: int, floor: int, max_len: int) -> int:
         if _stops_place_name(text, k):
             break
         k -= 1
-    if floor < k < end and _freq(text[k - 1:k + 1]) >= 50:
-        k += 1  # 全员核酸检测…: do not start inside a word
+    crossing = text[k - 1:k + 1]
+    if floor < k < end and _freq(crossing) >= 50 and not _word_tags().get(crossing, "n").startswith("ns"):
+        k += 1  # 全员核酸检测…: do not start inside a word (but 和县 is a county)
     return k
 
 

@@ -403,7 +403,7 @@ def _organization(b: _Builder, ctx: _Context, seg: PostMention, inherited: tuple
         first = organs_table.get(organs[0])
         if first is not None and first.kind == "sub" and first.parent:
             organs = (first.parent, *organs)
-        elif first is None or first.kind == "sub":
+        elif first is not None and first.kind == "sub":
             if inherited[1] and not seg.level and not seg.jurisdiction:
                 organs = (inherited[1][0], *organs)
     elif info.level:
@@ -592,7 +592,7 @@ def _events(b: _Builder, mentions: Mentions, sentences: list[_Sentence], key_at:
     actor: str | None = None
     last_paragraph = -1
     last_place: str | None = None
-    pending: list[str] = []  # places of the sentence just before, which named no one (位于…的甲公司…。张三走进…)
+    pending: list[str] = []  # places introduced by the sentence just before, which named no one
     for sent in sentences:
         if sent.paragraph != last_paragraph:
             actor = None
@@ -652,7 +652,8 @@ def _events(b: _Builder, mentions: Mentions, sentences: list[_Sentence], key_at:
                   if p.start in key_at and not any(a <= p.start < z for a, z in hearing)]
         if actor is None:
             _join(drafts.get((lead, sent.section)) if lead else None, participants)
-            pending = leaves if speech_at == sent.end else []
+            # 位于甲镇的乙公司主要生产…。张三走进生产车间: a place introduced just before the leader arrives
+            pending = leaves if speech_at == sent.end and text.startswith("位于", sent.start) else []
             for p in mentions.places:
                 if sent.start <= p.start < sent.end:
                     last_place = key_at.get(p.start, last_place)
