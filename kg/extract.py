@@ -17,7 +17,7 @@ import jieba
 import jieba.posseg
 
 from kg import lexicon
-from kg.gazetteer import gazetteer
+from kg.gazetteer import Division, gazetteer
 from kg.model import Cue, DateMention, Mentions, Page, PersonMention, PlaceMention, PostMention
 from kg.normalise import CJK, MASK
 
@@ -542,8 +542,32 @@ def _is_generic(label: str) -> bool:
     return any(label == g or (label.endswith(g) and g not in bare) for g in lexicon.generic_areas())
 
 
+def _province_then_stub(name: str) -> bool:
+    """A province's short name followed by a single character does not name a town."""
+    return any(len(name) - size < 2 and any(d.level == "省" for d in gazetteer().by_short.get(name[:size], []))
+               for size in (2, 3) if len(name) > size)
+
+
+def floor_of(found: list[PlaceMention], a: int) -> int:
+    return max(a, found[-1].end) if found else a
+
+
+def _short_parent_left(text: str, start: int, floor: int, name: str) -> tuple[int, Division] | None:
+    """A division's short name written right before ``name`` that encloses one of the divisions so named."""
+    gaz = gazetteer()
+    candidates = gaz.by_name.get(name, [])
+    for size in (3, 2):
+        k = start - size
+        if k < floor:
+            continue
+        for up in gaz.by_short.get(text[k:start], []):
+            if any(up in gaz.ancestors(c) for c in candidates):
+                return k, up
+    return None
+
+
 def _split_known_prefix(text: str, start: int, end: int) -> int | None:
-    """霞浦三沙 → 霞浦 (a county's short name) + 三沙: the offset where the inner name starts."""
+    """东城南关 → 东城 (a county's short name) + 南关: the offset where the inner name starts."""
     gaz = gazetteer()
     for size in (3, 2):
         if end - (start + size) >= 2 and gaz.by_short.get(text[start:start + size]):
@@ -596,6 +620,8 @@ def _places(page: Page, a: int, b: int, post_spans: list[tuple[int, int]]) -> li
                 min_name = 0  # 青山镇敬老院: a facility named after the place it is in
             if m.start() - start < min_name or MASK in label or _is_generic(label):
                 continue
+            if info is not None and info.level in TOWN_LEVELS and _province_then_stub(text[start:m.start()]):
+                continue  # 海南椰乡果业: a company named after its province, not a township
             if len(suffix) == 1 and _common_word(text[m.start():m.start() + 2]):
                 continue  # 乡贤, 村民: the suffix character starts another word
             if len(suffix) == 1 and _freq(text[m.start() - 1:s_end]) >= (1000 if info else 100) and \
@@ -623,7 +649,12 @@ def _places(page: Page, a: int, b: int, post_spans: list[tuple[int, int]]) -> li
         else:
             parent = found[-1].start if found and found[-1].end == start else None
         in_list = start > a and text[start - 1] == "、"
-        if parent is None and is_admin and not admin[suffix].whole:
+        if parent is None and is_admin and (up := _short_parent_left(text, start, max(a, floor_of(found, a)),
+                                                                     label)) is not None:
+            found.append(PlaceMention(name=up[1].name, original=None, start=up[0], end=start,
+                                      kind="AdministrativeRegion", level=up[1].level))
+            parent = up[0]  # 长春南关区: the city's short name in front says which 南关区
+        elif parent is None and is_admin and not admin[suffix].whole:
             inner = _split_known_prefix(text, start, m.start())
             if inner is not None:
                 division = gazetteer().by_short[text[start:inner]][0]

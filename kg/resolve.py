@@ -477,7 +477,7 @@ def _add_places(b: _Builder, ctx: _Context, mentions: Mentions) -> dict[int, str
         if parent is None and not divisions and not p.level_prefix and p.name in placed:
             key = placed[p.name]  # 青山镇东风村 … 在东风村: the same village, named again alone
         elif divisions:
-            key = b.region_for_division(divisions[0], p.original)
+            key = b.region_for_division(_pick(divisions, parent, ctx), p.original)
         elif p.level_prefix:
             juris = ctx.resolve(p.level_prefix, p.start)
             if juris is None:
@@ -505,6 +505,18 @@ def _add_places(b: _Builder, ctx: _Context, mentions: Mentions) -> dict[int, str
         if b.regions[key].part_of and not divisions:
             placed[p.name] = key
     return key_at
+
+
+def _pick(divisions: list[Division], parent: str | None, ctx: _Context) -> Division:
+    """Of several divisions with one name, the one inside the place written before it, else the one
+    whose enclosing divisions the article names most."""
+    if len(divisions) == 1:
+        return divisions[0]
+    gaz = gazetteer()
+    inside = [d for d in divisions if parent in {a.adcode for a in gaz.ancestors(d)}]
+    if inside:
+        return inside[0]
+    return max(divisions, key=lambda d: sum(ctx.votes[a.adcode] for a in gaz.ancestors(d)))
 
 
 def _named_after_division(name: str) -> Division | None:
