@@ -220,3 +220,45 @@ def test_speech_and_trigger_cues_are_found(mentions_of):
     kinds = {(c.kind, c.word) for c in m.cues}
     assert ("trigger", "调研") in kinds
     assert ("speech", "强调") in kinds
+
+
+# ---------------------------------------------------------------- forms found on unseen articles
+
+def _persons(mentions_of, text):
+    return {(p.name, tuple(s.title for s in p.posts)) for p in mentions_of(text).persons if p.form == "chain"}
+
+
+def test_unlisted_department_in_a_chain(mentions_of):
+    found = _persons(mentions_of, "街道党工委委员、武装部部长张三丰一同走访。")
+    assert ("张三丰", ("委员", "部长")) in found
+
+
+def test_names_listed_after_one_title_share_it(mentions_of):
+    found = _persons(mentions_of, "县人大常委会副主任张三丰、李四海陪同视察。")
+    assert {("张三丰", ("副主任",)), ("李四海", ("副主任",))} <= found
+
+
+def test_second_title_after_a_name_keeps_the_first_organ(mentions_of):
+    [_, second] = [p for p in mentions_of("市政协副主席张三丰、秘书长李四海参加调研。").persons if p.form == "chain"]
+    assert second.name == "李四海" and second.posts[0].organs == ("政协",) and second.posts[0].level == "市"
+
+
+def test_a_conjunction_is_not_a_one_character_county(mentions_of):
+    names = {p.name for p in mentions_of("县长张三丰先后来到青山小学和县第五中学。").places}
+    assert "和县" not in names and "县第五中学" in names
+
+
+def test_province_name_and_one_character_is_not_a_township(mentions_of):
+    names = {p.name for p in mentions_of("在海南椰乡果业有限公司，县长张三丰察看生产情况。").places}
+    assert not any(n.endswith("乡") for n in names)
+    assert "海南椰乡果业有限公司" in names
+
+
+def test_facility_after_a_town_may_contain_a_verb(mentions_of):
+    names = {p.name for p in mentions_of("县长张三丰来到青山镇糯米加工产业园调研。").places}
+    assert "糯米加工产业园" in names
+
+
+def test_facility_written_in_two_parts_is_one_place(mentions_of):
+    names = {p.name for p in mentions_of("县长张三丰来到东风果业有限公司胡椒种植基地调研。").places}
+    assert "东风果业有限公司胡椒种植基地" in names

@@ -407,3 +407,14 @@ def test_bare_facility_after_a_town_is_named_after_it(facts_of):
     facts = facts_of("9月1日，县长张三丰来到青山镇敬老院，看望在院老人。", title="南昌县新闻")
     [event] = facts.events
     assert _labels(facts, event.places) == {"青山镇敬老院"}
+
+
+def test_short_city_name_before_a_district_picks_that_district(facts_of):
+    facts = facts_of("9月1日，区委书记张三丰到南京鼓楼区调研。")  # four cities have a 鼓楼区
+    region = next(r for r in facts.regions if r.label == "鼓楼区")
+    assert region.adcode == "320106"
+
+
+def test_unlisted_department_attaches_to_the_jurisdiction(facts_of):
+    facts = facts_of("副区长、公安江宁分局局长张三丰陪同检查。", title="江宁区新闻")
+    assert ("张三丰", "局长", "江宁区公安江宁分局") in {(h.person, h.post.title, h.post.org) for h in facts.holdings}
