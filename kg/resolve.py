@@ -83,7 +83,7 @@ class _Explicit:
     pos: int
     section: int
     division: Division
-    strong: bool = False  # named as the jurisdiction of a post (宁德市委书记), not just a place passed by
+    strong: bool = False  # named as the jurisdiction of a post (青州市委书记), not just a place passed by
 
 
 @dataclass(frozen=True)
@@ -125,11 +125,15 @@ class _Context:
                     self.heading[section] = division
             for division in _divisions_named_in(text):
                 self.explicit.append(_Explicit(start, section, division))
+        by_start = {p.start: p for p in mentions.places}
         for place in mentions.places:
             if place.kind != "AdministrativeRegion":
                 continue
             hits = gaz.by_name.get(place.name)
-            division = hits[0] if hits else _named_after_division(place.name)
+            enclosing = by_start.get(place.parent) if place.parent is not None else None
+            inside = [d for d in hits or [] if enclosing and any(
+                a.name == enclosing.name for a in gaz.ancestors(d))]
+            division = (inside or hits or [None])[0] or _named_after_division(place.name)
             if division is not None:
                 self.explicit.append(_Explicit(place.start, self.section_of(place.start), division))
         for person in mentions.persons:
