@@ -124,3 +124,16 @@ def test_iris_are_stable_between_runs(built):
     again = build([SEEDS], progress=False)
     assert set(again.graph.subjects()) == set(result.graph.subjects())
     assert isomorphic(again.graph, result.graph)
+
+
+HELDOUT = ROOT / "tests" / "data" / "heldout"
+
+
+def test_heldout_articles_keep_their_quality(tmp_path):
+    """Ten invented articles written blind to the rules (then used for development): a regression floor."""
+    result = build([HELDOUT], progress=False)
+    export_all(result.graph, result.dataset, tmp_path)
+    report = evaluate.score([tmp_path / "graph.ttl", ONTOLOGY], HELDOUT / "gold.json")
+    assert report.macro_f1 >= 0.95
+    assert report.officials.f1 >= 0.95 and report.posts_strict.f1 >= 0.95
+    assert report.non_officials_typed_official == [] and report.duplicate_official_nodes == 0
