@@ -799,6 +799,25 @@ def _cues(text: str, a: int, b: int) -> list[Cue]:
 
 # ---------------------------------------------------------------- document
 
+def _aliases(page: Page, a: int, b: int, persons: list[PersonMention]) -> list[PersonMention]:
+    """李部长 after 宣传部部长李四海: a surname and a title the article gave one official refer back to them."""
+    text = page.text
+    titles: dict[str, set[str]] = {}
+    for p in persons:
+        if p.official:
+            titles.setdefault(p.name, set()).update(seg.title for seg in p.posts)
+    found = []
+    for m in _title_regex().finditer(text, a, b):
+        s = m.start() - 1
+        if s < a or not _left_boundary_ok(text, s, a):
+            continue
+        holders = [n for n, held in titles.items()
+                   if n.startswith(text[s]) and any(t.endswith(m.group()) for t in held)]
+        if len(holders) == 1:
+            found.append(PersonMention(holders[0], holders[0], s, m.end(), "alias"))
+    return found
+
+
 def _prefer_longer_names(page: Page, persons: list[PersonMention]) -> None:
     """张三丰到 read as 张三 once and 张三丰 elsewhere: one person, the longer reading wins."""
     names = {p.name for p in persons}
@@ -845,6 +864,9 @@ def extract(page: Page) -> Mentions:
                 if not _overlaps(span, taken) and not _overlaps(span, zones):
                     original = page.original[span[0]:span[1]]
                     out.persons.append(PersonMention(name, original, span[0], span[1], "reference"))
+    taken = [(p.phrase_start if p.phrase_start is not None else p.start, p.end) for p in out.persons]
+    for a, b in paragraphs:
+        out.persons.extend(p for p in _aliases(page, a, b, out.persons) if not _overlaps((p.start, p.end), taken + zones))
     out.persons.sort(key=lambda p: p.start)
     post_spans = [(p.phrase_start, p.start) for p in out.persons if p.phrase_start is not None]
     person_spans = [(p.start, p.end) for p in out.persons]

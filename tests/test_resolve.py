@@ -418,3 +418,11 @@ def test_short_city_name_before_a_district_picks_that_district(facts_of):
 def test_unlisted_department_attaches_to_the_jurisdiction(facts_of):
     facts = facts_of("副区长、公安江宁分局局长张三丰陪同检查。", title="江宁区新闻")
     assert ("张三丰", "局长", "江宁区公安江宁分局") in {(h.person, h.post.title, h.post.org) for h in facts.holdings}
+
+
+def test_surname_and_title_refer_back_to_the_official(facts_of):
+    text = "6月1日，区委常委、宣传部部长李四海到青山镇检查工作。\n在东风村，李部长详细了解文化建设情况。"
+    facts = facts_of(text, title="岳麓区新闻")
+    [event] = facts.events
+    assert event.leader == "李四海" and "东风村" in _labels(facts, event.places)
+    assert {p.key for p in facts.persons} == {"李四海"}
