@@ -866,7 +866,8 @@ def extract(page: Page) -> Mentions:
                     out.persons.append(PersonMention(name, original, span[0], span[1], "reference"))
     taken = [(p.phrase_start if p.phrase_start is not None else p.start, p.end) for p in out.persons]
     for a, b in paragraphs:
-        out.persons.extend(p for p in _aliases(page, a, b, out.persons) if not _overlaps((p.start, p.end), taken + zones))
+        aliases = _aliases(page, a, b, out.persons)
+        out.persons.extend(p for p in aliases if not _overlaps((p.start, p.end), taken + zones))
     out.persons.sort(key=lambda p: p.start)
     post_spans = [(p.phrase_start, p.start) for p in out.persons if p.phrase_start is not None]
     person_spans = [(p.start, p.end) for p in out.persons]
