@@ -498,7 +498,8 @@ def _add_places(b: _Builder, ctx: _Context, mentions: Mentions) -> dict[int, str
                 named_after = _named_after_division(p.name)
                 parent = b.region_for_division(named_after) if named_after else None
             label, original = p.name, p.original
-            if parent is not None and p.kind == "Facility" and (_starts_common(p.name) or
+            # 社区卫生服务中心, 敬老院: a facility named only with common words is named after its place
+            if parent is not None and p.kind == "Facility" and (only_common_words(p.name) or
                                                                  p.name in lexicon.facility_suffixes()):
                 label = b.regions[parent].label + p.name
                 original = (b.regions[parent].original or b.regions[parent].label) + p.original
@@ -538,11 +539,6 @@ def _named_after_division(name: str) -> Division | None:
 
 def _prefixed(juris: Division, original: str) -> str:
     return juris.name + original[1:]
-
-
-def _starts_common(name: str) -> bool:
-    """社区卫生服务中心, 便民服务中心: a facility named only with common words is named after its place."""
-    return only_common_words(name)
 
 
 # ---------------------------------------------------------------- dates
