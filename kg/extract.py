@@ -87,8 +87,32 @@ def _starts_post_word(given: str) -> bool:
     return given[0] in LEVELS and bool(rest) and any(w.startswith(rest) or rest.startswith(w) for w in words)
 
 
+_DOTTED_NAME = re.compile(rf"[{CJK}]{{2,5}}(?:[·•・][{CJK}]{{2,6}})+")
+
+
+def _name_without_surname(text: str, pos: int, limit: int) -> tuple[int, int] | None:
+    """扎西顿珠, 乌云其其格 (two known name parts) or 艾尔肯·吐尼亚孜 (a dotted name)."""
+    dotted = _DOTTED_NAME.match(text, pos, limit)
+    if dotted:
+        last_dot = max(dotted.group().rfind(d) for d in "·•・") + pos
+        end = last_dot + 3  # the last part runs until a word that cannot belong to a name
+        while end < dotted.end() and not _starts_function_word(text, end):
+            end += 1
+        return pos, end
+    parts = lexicon.ethnic_name_parts()
+    for first in (2, 3, 4):
+        if text[pos:pos + first] in parts:
+            for second in (4, 3, 2):
+                if text[pos + first:pos + first + second] in parts and pos + first + second <= limit:
+                    return pos, pos + first + second
+    return None
+
+
 def name_after(text: str, pos: int, limit: int) -> tuple[int, int] | None:
     """A personal name starting at ``pos``: a surname and one or two given-name characters."""
+    other = _name_without_surname(text, pos, limit)
+    if other is not None:
+        return other
     compound, single = _surnames_by_length()
     if text[pos:pos + 2] in compound:
         sl = 2

@@ -86,6 +86,11 @@ def surnames() -> frozenset[str]:
 
 
 @cache
+def ethnic_name_parts() -> frozenset[str]:
+    return frozenset(w for _, line in _lines("ethnic_names.txt") for w in line.split())
+
+
+@cache
 def titles() -> dict[str, Title]:
     cols = ("title", "level", "default_organ", "national_organ", "after_name")
     out = {}

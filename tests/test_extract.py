@@ -262,3 +262,13 @@ def test_facility_after_a_town_may_contain_a_verb(mentions_of):
 def test_facility_written_in_two_parts_is_one_place(mentions_of):
     names = {p.name for p in mentions_of("县长张三丰来到东风果业有限公司胡椒种植基地调研。").places}
     assert "东风果业有限公司胡椒种植基地" in names
+
+
+@pytest.mark.parametrize("text, name", [
+    ("市委副书记、市长扎西顿珠带队到东风村调研。", "扎西顿珠"),
+    ("副县长乌云其其格陪同。", "乌云其其格"),
+    ("自治区副主席艾尔肯·吐尼亚孜到和田调研。", "艾尔肯·吐尼亚孜"),
+    ("副市长纳学军陪同检查。", "纳学军"),
+])
+def test_names_without_a_han_surname(mentions_of, text, name):
+    assert name in {p.name for p in mentions_of(text).persons if p.form == "chain"}
