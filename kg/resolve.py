@@ -595,8 +595,8 @@ def _events(b: _Builder, mentions: Mentions, sentences: list[_Sentence], key_at:
             official_key: dict[int, str]) -> list[Event]:
     text = b.page.text
     cues = mentions.cues
-    drafts: dict[tuple[str, int], _EventDraft] = {}
-    order: list[tuple[str, int]] = []
+    drafts: dict[tuple, _EventDraft] = {}  # (leader, section) is the event under way; closed ones get a date
+    order: list[tuple] = []
     current: dict[int, str | None] = {}  # section -> current leader
     month_context = None
     if b.page.published and re.match(r"--(\d{2})", b.page.published):
@@ -673,15 +673,20 @@ def _events(b: _Builder, mentions: Mentions, sentences: list[_Sentence], key_at:
         leaves, pending = pending + leaves, []
         triggers = [c for c in s_cues if c.kind == "trigger" and c.start < speech_at]
         anaphor = any(c.kind == "anaphor_place" and c.start < speech_at for c in s_cues)
+        paragraph_start = min(s.start for s in sentences if s.paragraph == sent.paragraph)
+        opening = next((d for d in mentions.dates if paragraph_start <= d.start < sent.end), None)
+        day = _resolve_date(opening, b.page.published, month_context) if opening else None
+        own_day = day if opening and opening.start >= sent.start else None  # written in this very sentence
         for n, who in enumerate(actors):
             key = (who, sent.section)
+            if key in drafts and triggers and own_day and drafts[key].date and own_day != drafts[key].date:
+                drafts[(who, sent.section, day)] = drafts.pop(key)  # 昨天…今天: another day, another event
+                order[order.index(key)] = (who, sent.section, day)
             if key not in drafts and triggers:
                 drafts[key] = _EventDraft(who, sent.section, sent.start)
                 order.append(key)
-                paragraph_start = min(s.start for s in sentences if s.paragraph == sent.paragraph)
-                dates = [d for d in mentions.dates if paragraph_start <= d.start < sent.end]
-                if dates:
-                    drafts[key].date = _resolve_date(dates[0], b.page.published, month_context)
+                if day:
+                    drafts[key].date = day
                 elif text.startswith(tuple(lexicon.discourse()["same_day"]), paragraph_start):
                     earlier = [drafts[k].date for k in order[:-1] if drafts[k].date]
                     drafts[key].date = earlier[-1] if earlier else None  # 同日，乙…: the day just reported

@@ -426,3 +426,17 @@ def test_surname_and_title_refer_back_to_the_official(facts_of):
     [event] = facts.events
     assert event.leader == "李四海" and "东风村" in _labels(facts, event.places)
     assert {p.key for p in facts.persons} == {"李四海"}
+
+
+def test_same_leader_on_another_day_is_another_event(facts_of):
+    text = "昨天，县长张三丰到青山镇检查防汛工作。\n今天，张三丰主持召开防汛调度会议。\n"
+    facts = facts_of(text, title="南昌县新闻", published="2023-06-15")
+    assert {(e.kinds, e.date) for e in facts.events} == {(("Inspection",), "2023-06-14"), (("Meeting",), "2023-06-15")}
+
+
+def test_date_of_a_sentence_without_the_leader_does_not_split_the_event(facts_of):
+    text = ("11月8日，市委书记张三丰到东城区检查工作。\n"
+            "11月5日起，东城区青山小区被划定为高风险区。张三丰来到这里，察看防控情况。\n")
+    facts = facts_of(text, published="2022-11-09")
+    [event] = facts.events
+    assert event.date == "2022-11-08" and "青山小区" in _labels(facts, event.places)
