@@ -642,7 +642,8 @@ def _places(page: Page, a: int, b: int, post_spans: list[tuple[int, int]]) -> li
             if info is None and start == m.start() and found and found[-1].end == start and \
                     found[-1].kind == "AdministrativeRegion":
                 min_name = 0  # 青山镇敬老院: a facility named after the place it is in
-            if m.start() - start < min_name or MASK in label or _is_generic(label):
+            listed = info is not None and info.level in "省市区县州" and not info.whole  # in the national list
+            if m.start() - start < min_name or MASK in label or (not listed and _is_generic(label)):
                 continue
             if info is not None and info.level in TOWN_LEVELS and _province_then_stub(text[start:m.start()]):
                 continue  # 海南椰乡果业: a company named after its province, not a township
