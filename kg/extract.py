@@ -502,6 +502,8 @@ def _place_name_start(text: str, end: int, floor: int, max_len: int) -> int:
         if _stops_place_name(text, k):
             break
         k -= 1
+    if k < end and text[k] in LEVELS and k > floor and text[k - 1] in "该本全我各":
+        k += 1  # 该镇龙潭村: "this town", then the village's own name
     crossing = text[k - 1:k + 1]
     if floor < k < end and _freq(crossing) >= 50 and not _word_tags().get(crossing, "n").startswith("ns"):
         k += 1  # 全员核酸检测…: do not start inside a word (but 和县 is a county)
@@ -513,7 +515,8 @@ def _name_after_place(text: str, place: PlaceMention | None, start: int) -> int 
     if place is None or not place.end < start or start - place.end > 8:
         return None
     gap = text[place.end:start]
-    if all(_cjk(c) and c not in _STOP_CHARS for c in gap) and not gap.startswith(_boundary_words()):
+    if all(_cjk(c) and c not in _STOP_CHARS for c in gap) and not gap.startswith(_boundary_words()) and \
+            not any(_freq(gap[:n]) >= 100 and _word_tags().get(gap[:n]) == "v" for n in (2, 3)):
         return place.end
     return None
 

@@ -272,3 +272,13 @@ def test_facility_written_in_two_parts_is_one_place(mentions_of):
 ])
 def test_names_without_a_han_surname(mentions_of, text, name):
     assert name in {p.name for p in mentions_of(text).persons if p.form == "chain"}
+
+
+def test_this_town_before_a_village_is_not_part_of_its_name(mentions_of):
+    names = {p.name for p in mentions_of("县长张三丰察看了青山镇水库和该镇东风村。").places}
+    assert "东风村" in names and "镇东风村" not in names
+
+
+def test_a_verb_after_a_place_does_not_start_a_facility_name(mentions_of):
+    names = {p.name for p in mentions_of("县长张三丰到青山镇排查水库隐患。").places}
+    assert not any(n.startswith("排查") for n in names)
