@@ -648,8 +648,8 @@ def _places(page: Page, a: int, b: int, post_spans: list[tuple[int, int]]) -> li
             listed = info is not None and info.level in "省市区县州" and not info.whole  # in the national list
             if m.start() - start < min_name or MASK in label or (not listed and _is_generic(label)):
                 continue
-            if info is None and found and found[-1].end == start and \
-                    _word_tags().get(text[start:m.start()], "n") in ("v", "vn"):
+            if info is None and found and found[-1].end == start and found[-1].kind == "AdministrativeRegion" \
+                    and _freq(text[start:m.start()]) >= 40 and _word_tags().get(text[start:m.start()]) in ("v", "vn"):
                 continue  # 青山镇排查水库: what is done in the town, not a facility's name
             if info is not None and info.level in TOWN_LEVELS and _province_then_stub(text[start:m.start()]):
                 continue  # 海南椰乡果业: a company named after its province, not a township
