@@ -87,16 +87,18 @@ def _starts_post_word(given: str) -> bool:
     return given[0] in LEVELS and bool(rest) and any(w.startswith(rest) or rest.startswith(w) for w in words)
 
 
+_TRANSLITERATION_CHARS = set("来去同提")  # follow words that also spell sounds of transliterated names
 _DOTTED_NAME = re.compile(rf"[{CJK}]{{2,5}}(?:[·•・][{CJK}]{{2,6}})+")
 
 
 def _name_without_surname(text: str, pos: int, limit: int) -> tuple[int, int] | None:
     """扎西顿珠, 乌云其其格 (two known name parts) or 艾尔肯·吐尼亚孜 (a dotted name)."""
     dotted = _DOTTED_NAME.match(text, pos, limit)
-    if dotted:
+    if dotted and not text.startswith(tuple(lexicon.titles()), pos):
         last_dot = max(dotted.group().rfind(d) for d in "·•・") + pos
-        end = last_dot + 3  # the last part runs until a word that cannot belong to a name
-        while end < dotted.end() and not _starts_function_word(text, end):
+        end = last_dot + 3  # the last part runs until a word of two or more characters that ends it
+        while end < dotted.end() and not any(text.startswith(w, end) for w in _follow_words()
+                                             if len(w) > 1 or w not in _TRANSLITERATION_CHARS):
             end += 1
         return pos, end
     parts = lexicon.ethnic_name_parts()
@@ -125,6 +127,9 @@ def name_after(text: str, pos: int, limit: int) -> tuple[int, int] | None:
         return None
     second = first + 1
     end = second if second >= limit or _starts_function_word(text, second) else second + 1
+    if end == second and second < limit and text[second] in "和与为" and (
+            second + 1 >= limit or text[second + 1] in _PUNCT_STOP or text.startswith(_follow_words(), second + 1)):
+        end += 1  # 满庆和参加: a conjunction followed by a verb is the last character of the name
     name = text[pos:end]
     if MASK in name or any(ch in _PUNCT_STOP for ch in name) or _starts_post_word(text[first:end]):
         return None

@@ -283,17 +283,26 @@ def _division_in(text: str) -> Division | None:
 
 
 def _publisher_divisions(publisher: str | None) -> list[Division]:
-    """三台县融媒体中心 → 三台县; 梅州日报 → 梅州市 (a prefix naming a division, the larger one if two)."""
+    """三台县融媒体中心 → 三台县; 梅州日报 → 梅州市; 北京房山网 → 北京市, 房山区 (short names read in turn)."""
     if not publisher:
         return []
     named = _divisions_named_in(publisher)
     if named:
         return named
-    for size in (3, 2):
-        hits = gazetteer().by_short.get(publisher[:size], [])
-        if hits:
-            return [min(hits, key=lambda d: "省市州区县".find(d.level))]
-    return []
+    gaz = gazetteer()
+    found: list[Division] = []
+    i = 0
+    while i < len(publisher) - 1:
+        for size in (3, 2):
+            hits = gaz.by_short.get(publisher[i:i + size], [])
+            if hits:
+                inside = [d for d in hits if any(a in found for a in gaz.ancestors(d))]
+                found.append(inside[0] if inside else min(hits, key=lambda d: "省市州区县".find(d.level)))
+                i += size
+                break
+        else:
+            i += 1
+    return found
 
 
 def _divisions_named_in(text: str) -> list[Division]:
@@ -344,6 +353,8 @@ class _Builder:
         return division.adcode
 
     def _add_region(self, region: Region) -> None:
+        if region.part_of == region.key:
+            region = replace(region, part_of=None)  # a place is never inside itself
         old = self.regions.get(region.key)
         if old is None or (old.original is None and region.original) or (old.part_of is None and region.part_of):
             self.regions[region.key] = Region(region.key, region.label, region.original or (old and old.original),

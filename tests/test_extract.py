@@ -282,3 +282,11 @@ def test_this_town_before_a_village_is_not_part_of_its_name(mentions_of):
 def test_a_verb_after_a_place_does_not_start_a_facility_name(mentions_of):
     names = {p.name for p in mentions_of("县长张三丰到青山镇排查水库隐患。").places}
     assert not any(n.startswith("排查") for n in names)
+
+
+@pytest.mark.parametrize("text, name", [
+    ("乡长吐尔洪·阿不来提陪同调研。", "吐尔洪·阿不来提"),
+    ("市政协副秘书长满庆和参加调研。", "满庆和"),
+])
+def test_name_ends_are_read_in_context(mentions_of, text, name):
+    assert {p.name for p in mentions_of(text).persons if p.form == "chain"} == {name}

@@ -440,3 +440,16 @@ def test_date_of_a_sentence_without_the_leader_does_not_split_the_event(facts_of
     facts = facts_of(text, published="2022-11-09")
     [event] = facts.events
     assert event.date == "2022-11-08" and "青山小区" in _labels(facts, event.places)
+
+
+def test_publisher_naming_city_and_district_gives_the_context(facts_of):
+    from kg.model import SourceText
+    from kg.extract import extract
+    from kg.normalise import normalise
+    from kg.resolve import resolve
+
+    text = "5月12日，区委副书记、代区长张三丰到青山镇检查防汛工作。"
+    page = normalise(SourceText("t.txt", "t.txt", text, "utf-8", text, tuple(range(len(text) + 1)),
+                                publisher="北京房山网"))
+    facts = resolve(page, extract(page))
+    assert ("张三丰", "代区长", "房山区政府") in {(h.person, h.post.title, h.post.org) for h in facts.holdings}
