@@ -443,8 +443,8 @@ def test_date_of_a_sentence_without_the_leader_does_not_split_the_event(facts_of
 
 
 def test_publisher_naming_city_and_district_gives_the_context(facts_of):
-    from kg.model import SourceText
     from kg.extract import extract
+    from kg.model import SourceText
     from kg.normalise import normalise
     from kg.resolve import resolve
 
