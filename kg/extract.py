@@ -607,7 +607,59 @@ def _split_known_prefix(text: str, start: int, end: int) -> int | None:
     return None
 
 
+def _name_start(text: str, m: re.Match[str], suffix: str, found: list[PlaceMention], a: int) -> int | None:
+    """Where the name in front of ``suffix`` starts: a quotation, a division in the national list, or
+    the longest run of name characters (up to a function word, the place before it, or 在 at the start)."""
+    info = lexicon.admin_suffixes().get(suffix)
+    floor = floor_of(found, a)
+    if m.start() > a and text[m.start() - 1] in "”」\"":
+        q = text.rfind("“", a, m.start() - 1)
+        return q if q >= 0 else m.start()
+    if info is not None and info.level in "省市区县州" and not info.whole:
+        return _gazetteer_name_start(text, m.start(), floor, suffix, info.level)
+    max_len = info.max_name + (2 if info.whole else 0) if info else 12
+    start = _place_name_start(text, m.start(), floor, max_len)
+    if info is None:
+        start = _fronted_name_start(text, start, m.start(), floor) or \
+            _name_after_place(text, found[-1] if found else None, start) or start
+    return start
+
+
+def _rejected(text: str, m: re.Match[str], suffix: str, start: int, found: list[PlaceMention], a: int) -> bool:
+    """Readings of a suffix that name no place: too short, generic, an activity, part of another word."""
+    info = lexicon.admin_suffixes().get(suffix)
+    s_end = m.start() + len(suffix)
+    name, label = text[start:m.start()], re.sub("[“”「」\"]", "", text[start:s_end])
+    last = found[-1] if found else None
+    adjacent = last is not None and last.end == start
+    min_name = info.min_name if info else (1 if text[start] in LEVELS else 2)
+    if info is None and not name and start > a and text[start - 1] == "、" and last and last.level_prefix:
+        min_name = 0  # 县法院、检察院: the second item keeps the first one's level
+    if info is None and not name and adjacent and last.kind == "AdministrativeRegion":
+        min_name = 0  # 青山镇敬老院: a facility named after the place it is in
+    listed = info is not None and info.level in "省市区县州" and not info.whole  # in the national list
+    if len(name) < min_name or MASK in label or (not listed and _is_generic(label)):
+        return True
+    if info is None and adjacent and last.kind == "AdministrativeRegion" and _freq(name) >= 40 and \
+            _word_tags().get(name) in ("v", "vn"):
+        return True  # 青山镇排查水库: what is done in the town, not a facility's name
+    if info is not None and info.level in TOWN_LEVELS and _province_then_stub(name):
+        return True  # 海南椰乡果业: a company named after its province, not a township
+    if len(suffix) == 1 and _common_word(text[m.start():m.start() + 2]):
+        return True  # 乡贤, 村民: the suffix character starts another word
+    if len(suffix) == 1 and _freq(text[m.start() - 1:s_end]) >= (1000 if info else 100) and \
+            not _word_tags().get(text[m.start() - 1:s_end], "n").startswith("ns") and \
+            not (len(name) >= 2 and _freq(text[start:s_end])):
+        return True  # 农村, 大局: the suffix character belongs to a common word (but 财政局 is a word)
+    after_place = last is not None and (adjacent or (
+        last.end == start - 1 and text[start - 1] == "、" and last.level_prefix is not None))
+    quoted = m.start() > a and text[m.start() - 1] in "”」\""
+    # 工业企业, 交通卡口: a kind of facility, not a named one (县教育局、财政局 are)
+    return info is None and not quoted and _common_word(name) and not after_place and text[start] not in LEVELS
+
+
 def _places(page: Page, a: int, b: int, post_spans: list[tuple[int, int]]) -> list[PlaceMention]:
+    """Places written in text[a:b], in order, each linked to the place written right before it."""
     text = page.text
     admin, facilities = lexicon.admin_suffixes(), set(lexicon.facility_suffixes())
     found: list[PlaceMention] = []
@@ -623,55 +675,15 @@ def _places(page: Page, a: int, b: int, post_spans: list[tuple[int, int]]) -> li
             s_end = m.start() + len(suffix)
             if s_end > b:
                 continue
-            info = admin.get(suffix)
-            floor = max(a, found[-1].end) if found else a
-            if info is None and prev is not None and prev.kind == "Facility":
+            if suffix not in admin and prev is not None and prev.kind == "Facility":
                 best = (prev.start, s_end, suffix, False, prev.name + suffix)
                 break
-            quoted = m.start() > a and text[m.start() - 1] in "”」\""
-            if quoted:
-                q = text.rfind("“", a, m.start() - 1)
-                start = q if q >= 0 else m.start()
-            elif info is not None and info.level in "省市区县州" and not info.whole:
-                start = _gazetteer_name_start(text, m.start(), floor, suffix, info.level)
-                if start is None:
-                    continue
-            else:
-                max_len = info.max_name + (2 if info.whole else 0) if info else 12
-                start = _place_name_start(text, m.start(), floor, max_len)
-                if info is None:
-                    start = _fronted_name_start(text, start, m.start(), max(floor, a)) or \
-                        _name_after_place(text, found[-1] if found else None, start) or start
-            label = re.sub("[“”「」\"]", "", text[start:s_end])
-            min_name = info.min_name if info else (1 if text[start] in LEVELS else 2)
-            if info is None and start == m.start() and start > a and text[start - 1] == "、" and found \
-                    and found[-1].level_prefix:
-                min_name = 0  # 县法院、检察院: the second item keeps the first one's level
-            if info is None and start == m.start() and found and found[-1].end == start and \
-                    found[-1].kind == "AdministrativeRegion":
-                min_name = 0  # 青山镇敬老院: a facility named after the place it is in
-            listed = info is not None and info.level in "省市区县州" and not info.whole  # in the national list
-            if m.start() - start < min_name or MASK in label or (not listed and _is_generic(label)):
+            start = _name_start(text, m, suffix, found, a)
+            if start is None or _rejected(text, m, suffix, start, found, a):
                 continue
-            if info is None and found and found[-1].end == start and found[-1].kind == "AdministrativeRegion" \
-                    and _freq(text[start:m.start()]) >= 40 and _word_tags().get(text[start:m.start()]) in ("v", "vn"):
-                continue  # 青山镇排查水库: what is done in the town, not a facility's name
-            if info is not None and info.level in TOWN_LEVELS and _province_then_stub(text[start:m.start()]):
-                continue  # 海南椰乡果业: a company named after its province, not a township
-            if len(suffix) == 1 and _common_word(text[m.start():m.start() + 2]):
-                continue  # 乡贤, 村民: the suffix character starts another word
-            if len(suffix) == 1 and _freq(text[m.start() - 1:s_end]) >= (1000 if info else 100) and \
-                    not _word_tags().get(text[m.start() - 1:s_end], "n").startswith("ns") and \
-                    not (m.start() - start >= 2 and _freq(text[start:s_end])):
-                continue  # 农村, 大局: the suffix character belongs to a common word (but 财政局 is a word)
             if any(ps <= start < pe or ps < s_end <= pe for ps, pe in post_spans):
                 break
-            after_place = bool(found) and (found[-1].end == start or (
-                found[-1].end == start - 1 and text[start - 1] == "、" and found[-1].level_prefix is not None))
-            if info is None and not quoted and _common_word(text[start:m.start()]) and not after_place and \
-                    text[start] not in LEVELS:
-                continue  # 工业企业, 交通卡口: a kind of facility, not a named one (县教育局、财政局 are)
-            best = (start, s_end, suffix, info is not None, label)
+            best = (start, s_end, suffix, suffix in admin, re.sub("[“”「」\"]", "", text[start:s_end]))
             break
         if best is None:
             pos = m.start() + 1
