@@ -581,6 +581,7 @@ def _province_then_stub(name: str) -> bool:
 
 
 def floor_of(found: list[PlaceMention], a: int) -> int:
+    """A new place name cannot begin before the end of the last place read."""
     return max(a, found[-1].end) if found else a
 
 
@@ -697,7 +698,7 @@ def _places(page: Page, a: int, b: int, post_spans: list[tuple[int, int]]) -> li
         else:
             parent = found[-1].start if found and found[-1].end == start else None
         in_list = start > a and text[start - 1] == "、"
-        if parent is None and is_admin and (up := _short_parent_left(text, start, max(a, floor_of(found, a)),
+        if parent is None and is_admin and (up := _short_parent_left(text, start, floor_of(found, a),
                                                                      label)) is not None:
             found.append(PlaceMention(name=up[1].name, original=None, start=up[0], end=start,
                                       kind="AdministrativeRegion", level=up[1].level))

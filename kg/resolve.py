@@ -16,6 +16,7 @@ from kg import lexicon
 from kg.extract import LEVELS, TOWN_LEVELS, only_common_words
 from kg.gazetteer import Division, gazetteer
 from kg.model import (
+    Cue,
     DateMention,
     Event,
     Evidence,
@@ -602,6 +603,39 @@ def _listed(text: str, end: int, head: int) -> bool:
     return re.fullmatch(r"[，,、和与及同]*", text[end:head]) is not None
 
 
+def _roles_in_sentence(text: str, sent: _Sentence, people: list[PersonMention], cues: list[Cue],
+                       official_key: dict[int, str], speech_at: int) -> tuple[list[_Subject], list[str]]:
+    """Who acts in a sentence (subjects, in order) and who only takes part (参加/陪同, 会上…)."""
+    in_event = any(c.kind == "in_event" and c.start - sent.start <= 1 for c in cues)
+    commission = [c for c in cues if c.kind == "commission"]
+    subjects: list[_Subject] = []
+    participants: list[str] = []
+    heads = [p.phrase_start if p.phrase_start is not None else p.start for p in people]
+    for n, p in enumerate(people):
+        if p.start >= speech_at:
+            continue
+        key, head = official_key[p.start], heads[n]
+        # what this person does: up to the end of the clause or the next person named in it
+        after = text[p.end:min([_clause_end(text, p.end, sent.end), *heads[n + 1:]])]
+        joins = any(w in after for w in lexicon.discourse()["participant"])
+        if any(c.start < head and "委托" in text[p.end:p.end + 4] for c in commission):
+            continue
+        marker = text[head - 1] if head > sent.start else "。"
+        companion = marker in _COMPANION_MARKERS
+        if marker in _OBJECT_MARKERS and not (companion and joins):
+            continue  # 向张三汇报 / 与张三座谈: the object of someone else's act
+        if in_event or joins:
+            participants.append(key)
+            # the names listed just before share the predicate (市长甲，副市长乙出席), unless this
+            # one was their companion (甲与乙一同检查)
+            while not companion and subjects and _listed(text, subjects[-1].end, head):
+                head = subjects[-1].head
+                participants.append(subjects.pop().key)
+        else:
+            subjects.append(_Subject(key, head, p.end, bool(subjects) and _listed(text, subjects[-1].end, head)))
+    return subjects, participants
+
+
 def _events(b: _Builder, mentions: Mentions, sentences: list[_Sentence], key_at: dict[int, str],
             official_key: dict[int, str]) -> list[Event]:
     text = b.page.text
@@ -624,33 +658,7 @@ def _events(b: _Builder, mentions: Mentions, sentences: list[_Sentence], key_at:
         s_cues = [c for c in cues if sent.start <= c.start < sent.end]
         s_people = [p for p in mentions.persons if sent.start <= p.start < sent.end and p.start in official_key]
         speech_at = min((c.start for c in s_cues if c.kind == "speech"), default=sent.end)
-        in_event = any(c.kind == "in_event" and c.start - sent.start <= 1 for c in s_cues)
-        commission = [c for c in s_cues if c.kind == "commission"]
-        subjects: list[_Subject] = []
-        participants: list[str] = []
-        heads = [p.phrase_start if p.phrase_start is not None else p.start for p in s_people]
-        for n, p in enumerate(s_people):
-            if p.start >= speech_at:
-                continue
-            key, head = official_key[p.start], heads[n]
-            # what this person does: up to the end of the clause or the next person named in it
-            after = text[p.end:min([_clause_end(text, p.end, sent.end), *heads[n + 1:]])]
-            joins = any(w in after for w in lexicon.discourse()["participant"])
-            if any(c.start < head and "委托" in text[p.end:p.end + 4] for c in commission):
-                continue
-            marker = text[head - 1] if head > sent.start else "。"
-            companion = marker in _COMPANION_MARKERS
-            if marker in _OBJECT_MARKERS and not (companion and joins):
-                continue  # 向张三汇报 / 与张三座谈: the object of someone else's act
-            if in_event or joins:
-                participants.append(key)
-                # the names listed just before share the predicate (市长甲，副市长乙出席), unless this
-                # one was their companion (甲与乙一同检查)
-                while not companion and subjects and _listed(text, subjects[-1].end, head):
-                    head = subjects[-1].head
-                    participants.append(subjects.pop().key)
-            else:
-                subjects.append(_Subject(key, head, p.end, bool(subjects) and _listed(text, subjects[-1].end, head)))
+        subjects, participants = _roles_in_sentence(text, sent, s_people, s_cues, official_key, speech_at)
         pronoun = any(c.kind == "pronoun" and c.start < speech_at for c in s_cues)
         actors: list[str] = []
         if subjects:
