@@ -564,7 +564,9 @@ def only_common_words(name: str) -> bool:
     """便民服务中心, 第一医院: a name made of dictionary words none of which is a proper noun."""
     _word_tags()
     words = jieba.lcut(name, HMM=False)
-    return all(len(w) >= 2 and _freq(w) > 0 and not _word_tags().get(w, "x").startswith(("ns", "nr", "nz", "nt"))
+    kinds = set(lexicon.facility_suffixes())  # jieba tags some of them as names (幼儿园 nr)
+    return all(w in kinds or (len(w) >= 2 and _freq(w) > 0 and
+                              not _word_tags().get(w, "x").startswith(("ns", "nr", "nz", "nt")))
                for w in words)  # a single character is what is left of an unknown (proper) word
 
 

@@ -388,6 +388,7 @@ def _differs(original: str | None, simple: str) -> str | None:
 
 _Juris = Division | _Town
 _VILLAGE_LEVELS = ("村", "社区")
+_COMPANY_SUFFIXES = ("有限责任公司", "有限公司", "股份公司", "公司", "集团")
 
 
 def _organization(b: _Builder, ctx: _Context, seg: PostMention, inherited: tuple[_Juris | None, tuple[str, ...]],
@@ -510,11 +511,14 @@ def _add_places(b: _Builder, ctx: _Context, mentions: Mentions) -> dict[int, str
                 named_after = _named_after_division(p.name)
                 parent = b.region_for_division(named_after) if named_after else None
             label, original = p.name, p.original
-            # 社区卫生服务中心, 敬老院: a facility named only with common words is named after its place
-            if parent is not None and p.kind == "Facility" and (only_common_words(p.name) or
-                                                                 p.name in lexicon.facility_suffixes()):
-                label = b.regions[parent].label + p.name
-                original = (b.regions[parent].original or b.regions[parent].label) + p.original
+            # 社区卫生服务中心, 敬老院: a facility named only with common words is named after its place;
+            # a company registered under its county keeps the county in its name (某某县甲乙有限公司)
+            enclosing = b.regions.get(parent) if parent is not None else None
+            if enclosing is not None and p.kind == "Facility" and (
+                    only_common_words(p.name) or p.name in lexicon.facility_suffixes() or
+                    (p.name.endswith(_COMPANY_SUFFIXES) and enclosing.adcode is not None)):
+                label = enclosing.label + p.name
+                original = (enclosing.original or enclosing.label) + p.original
             key = b.add_region(label, original, p.kind, p.level, parent)
         key_at[p.start] = key
         b.mentioned.setdefault(key, b.evidence(p.start, p.end))

@@ -453,3 +453,13 @@ def test_publisher_naming_city_and_district_gives_the_context(facts_of):
                                 publisher="北京房山网"))
     facts = resolve(page, extract(page))
     assert ("张三丰", "代区长", "房山区政府") in {(h.person, h.post.title, h.post.org) for h in facts.holdings}
+
+
+def test_company_registered_under_its_county_keeps_the_county_name(facts_of):
+    facts = facts_of("随后，县长张三丰一行来到南昌县天山果业有限公司，察看生产线。", title="南昌县新闻")
+    assert ("南昌县天山果业有限公司", "南昌县") in _part_of(facts)
+
+
+def test_kindergarten_named_after_its_town(facts_of):
+    facts = facts_of("5月12日，县长张三丰到青山镇调研。\n在青山镇中心幼儿园，张三丰走进教室。", title="南昌县新闻")
+    assert "青山镇中心幼儿园" in {r.label for r in facts.regions}
