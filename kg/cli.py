@@ -47,8 +47,12 @@ def build(inputs: tuple[Path, ...], out_dir: Path, quiet: bool) -> None:
                    f"{c['places']} places, {c['triples']} triples in {result.seconds:.1f} s")
         for path in written:
             click.echo(f"  wrote {path}")
+    if not result.files:
+        raise click.ClickException(f"no .txt, .html, .htm or .jsonl file in {', '.join(map(str, inputs))}; "
+                                   "nothing was written")
     if not result.documents:
-        raise click.ClickException("no article could be read; nothing was written")
+        raise click.ClickException(f"none of the {result.files} files could be read (reasons above); "
+                                   "nothing was written")
     if result.skipped:
         sys.exit(3)
 

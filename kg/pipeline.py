@@ -31,6 +31,7 @@ class BuildResult:
     documents: int = 0
     skipped: list[str] = field(default_factory=list)  # "file: reason"
     seconds: float = 0.0
+    files: int = 0  # input files found
 
     def counts(self) -> dict[str, int]:
         g = self.graph
@@ -53,6 +54,7 @@ def build(inputs: Iterable[str | Path], progress: bool = True) -> BuildResult:
     skipped: list[str] = []
     documents = 0
     paths = list(iter_inputs(inputs))
+    files = len(paths)
     for path in tqdm(paths, desc="building", unit="file", disable=not progress or len(paths) < 20):
         sources, errors = load_with_errors(path)
         skipped.extend(str(e) for e in errors)
@@ -65,7 +67,7 @@ def build(inputs: Iterable[str | Path], progress: bool = True) -> BuildResult:
             add_facts(dataset, facts)
             documents += 1
     graph = union(dataset)
-    return BuildResult(dataset, graph, documents, skipped, time.perf_counter() - started)
+    return BuildResult(dataset, graph, documents, skipped, time.perf_counter() - started, files)
 
 
 __all__ = ["BuildResult", "LoadError", "build", "facts_of"]

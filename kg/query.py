@@ -12,7 +12,7 @@ import unicodedata
 from pathlib import Path
 
 from pyparsing import ParseException
-from rdflib import Graph
+from rdflib import Dataset, Graph
 from rdflib.query import Result
 
 from kg.vocab import PREFIXES, bind_prefixes
@@ -40,7 +40,8 @@ def graph_file(target: str | Path) -> Path:
 def load_graph(target: str | Path) -> Graph:
     path = graph_file(target)
     fmt = {".trig": "trig", ".jsonld": "json-ld", ".json": "json-ld", ".nt": "nt"}.get(path.suffix, "turtle")
-    g = bind_prefixes(Graph())
+    # a TriG file keeps each document in a named graph: query their union
+    g = bind_prefixes(Dataset(default_union=True) if fmt == "trig" else Graph())
     try:
         g.parse(path, format=fmt)
     except Exception as exc:

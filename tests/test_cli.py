@@ -116,3 +116,15 @@ def test_every_command_has_help_with_an_example(command):
     result = run(command, "--help")
     assert result.exit_code == 0
     assert "Example: kg " + command in result.output
+
+
+def test_query_a_trig_file_sees_every_named_graph(graph_dir):
+    result = run("query", str(graph_dir / "graph.trig"), QUERY, "--format", "csv")
+    assert result.output.splitlines()[1:] == ["张三丰", "李四海"]
+
+
+def test_build_without_articles_says_what_it_looked_for(tmp_path):
+    (tmp_path / "notes.md").write_text("# 说明", encoding="utf-8")
+    result = CliRunner().invoke(main, ["build", str(tmp_path), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    assert ".txt, .html, .htm or .jsonl" in result.output and not (tmp_path / "out").exists()
