@@ -225,16 +225,30 @@ def _organ_left(text: str, pos: int, floor: int, title: str | None) -> tuple[str
     Right before a title that begins with an organ's last character, the two share it
     (宣传部长 = 宣传部 + 部长, 教育局长 = 教育局 + 局长).
     """
-    for form in _organ_forms():
-        if pos - len(form) >= floor and text.startswith(form, pos - len(form)):
-            return form, len(form)
+    by_length, by_head = _organ_index()
+    for size, forms in by_length:
+        if pos - size >= floor and text[pos - size:pos] in forms:
+            return text[pos - size:pos], size
     if title:
-        for form in _organ_forms():
-            head = form[:-1]
-            if len(head) >= 2 and form[-1] == title[0] and pos - len(head) >= floor and \
-                    text.startswith(head, pos - len(head)):
-                return form, len(head)
+        for size, heads in by_head:
+            form = heads.get((text[pos - size:pos], title[0])) if pos - size >= floor else None
+            if form is not None:
+                return form, size
     return None
+
+
+@cache
+def _organ_index() -> tuple[tuple[tuple[int, frozenset[str]], ...], tuple[tuple[int, dict[tuple[str, str], str]], ...]]:
+    """Organ forms by length, longest first, and by (all but the last character, last character).
+
+    At most one form of a given length ends at a position, so looking lengths up longest first
+    finds what trying every form longest first would.
+    """
+    forms = _organ_forms()
+    lengths = sorted({len(f) for f in forms}, reverse=True)
+    by_length = tuple((n, frozenset(f for f in forms if len(f) == n)) for n in lengths)
+    by_head = tuple((n - 1, {(f[:-1], f[-1]): f for f in forms if len(f) == n}) for n in lengths if n - 1 >= 2)
+    return by_length, by_head
 
 
 def _parse_segment(text: str, floor: int, title_start: int, title: str) -> PostMention:
@@ -477,6 +491,20 @@ def _role_people(page: Page, a: int, b: int) -> list[PersonMention]:
 # ---------------------------------------------------------------- places
 
 @cache
+def _suffixes_by_initial() -> dict[str, tuple[str, ...]]:
+    words = set(lexicon.admin_suffixes()) | set(lexicon.facility_suffixes())
+    table: dict[str, list[str]] = {}
+    for word in sorted(words, key=len, reverse=True):
+        table.setdefault(word[0], []).append(word)
+    return {initial: tuple(words) for initial, words in table.items()}
+
+
+def _suffixes_at(text: str, pos: int) -> list[str]:
+    """Place suffixes written at ``pos``, longest first."""
+    return [s for s in _suffixes_by_initial().get(text[pos], ()) if text.startswith(s, pos)]
+
+
+@cache
 def _suffix_regex() -> re.Pattern[str]:
     words = set(lexicon.admin_suffixes()) | set(lexicon.facility_suffixes())
     return re.compile("|".join(sorted(words, key=len, reverse=True)))
@@ -572,8 +600,16 @@ def only_common_words(name: str) -> bool:
 
 def _is_generic(label: str) -> bool:
     """服务区, 封控片区, 我市: words that end like a place but name none."""
+    generic, endings = _generic_endings()
+    return label in generic or label.endswith(endings)
+
+
+@cache
+def _generic_endings() -> tuple[frozenset[str], tuple[str, ...]]:
+    """Generic words, and those of them that a label may also end with (not bare suffixes such as 社区)."""
     bare = set(lexicon.admin_suffixes()) | set(lexicon.facility_suffixes())
-    return any(label == g or (label.endswith(g) and g not in bare) for g in lexicon.generic_areas())
+    generic = lexicon.generic_areas()
+    return generic, tuple(sorted(g for g in generic if g not in bare))
 
 
 def _province_then_stub(name: str) -> bool:
@@ -664,7 +700,7 @@ def _rejected(text: str, m: re.Match[str], suffix: str, start: int, found: list[
 def _places(page: Page, a: int, b: int, post_spans: list[tuple[int, int]]) -> list[PlaceMention]:
     """Places written in text[a:b], in order, each linked to the place written right before it."""
     text = page.text
-    admin, facilities = lexicon.admin_suffixes(), set(lexicon.facility_suffixes())
+    admin = lexicon.admin_suffixes()
     found: list[PlaceMention] = []
     pos = a
     while pos < b:
@@ -673,8 +709,7 @@ def _places(page: Page, a: int, b: int, post_spans: list[tuple[int, int]]) -> li
             break
         best = None
         prev = found[-1] if found and found[-1].end == m.start() else None
-        for suffix in sorted((s for s in admin.keys() | facilities if text.startswith(s, m.start())),
-                             key=len, reverse=True):
+        for suffix in _suffixes_at(text, m.start()):
             s_end = m.start() + len(suffix)
             if s_end > b:
                 continue

@@ -23,6 +23,7 @@ TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
 _GLOSS = re.compile(rf"(?<=[{CJK}])[(（]([a-zü{TONED}]{{1,7}})[)）]")
 _BROKEN_GLOSS = re.compile(rf"[?\ufffd][a-zü{TONED}]{{1,7}}\)")  # "(" eaten by a broken encoding
 _HAS_TONE = re.compile(f"[{TONED}]")
+_QUESTION = re.compile("[?\ufffd]")  # where a broken decoding left its marks
 _SYLLABLE = re.compile(r"^(?:[bpmfdtnlgkhjqxrzcsyw]|zh|ch|sh)?(?:[aeiouü]+n?g?|r)$")
 _FULL_DATE = re.compile(r"(\d{4})\s*[-/年.]\s*(\d{1,2})\s*[-/月.]\s*(\d{1,2})\s*日?"
                         r"(?:\s*(\d{1,2}):(\d{2})(?::(\d{2}))?)?")
@@ -104,9 +105,8 @@ def mask_mojibake(text: str) -> tuple[str, list[tuple[int, int]]]:
     spans: list[tuple[int, int]] = []
     for m in _BROKEN_GLOSS.finditer(text):
         spans.append((max(m.start() - 1, 0), m.end()))
-    for i, ch in enumerate(text):
-        if ch not in "?\ufffd":
-            continue
+    for question in _QUESTION.finditer(text):
+        i, ch = question.start(), question.group()
         window = text[max(i - 3, 0):i] + text[i + 1:i + 4]
         rare = sum(1 for c in window if not _is_common(c))
         broken = any(a <= i < b or a == i + 1 for a, b in spans)
@@ -119,6 +119,8 @@ def mask_mojibake(text: str) -> tuple[str, list[tuple[int, int]]]:
             if start > 0 and text[start - 1] not in "\n" and re.match(f"[{CJK}]", text[start - 1]):
                 start -= 1  # the character whose bytes broke is garbled too
             spans.append((start, end))
+    if not spans:
+        return text, []
     spans = _merge(spans)
     for a, b in spans:
         for k in range(a, b):
@@ -305,10 +307,9 @@ def normalise(source: SourceText) -> Page:
         lead = len(line) - len(line.lstrip(_BULLETS))
         block_start = len(out_chars)
         base = start_s1 + lead
-        for k, ch in enumerate(stripped):
-            out_chars.append(ch)
-            out_orig.append(masked_text[base + k])
-            out_map.append(base + k)
+        out_chars.extend(stripped)
+        out_orig.extend(masked_text[base:base + len(stripped)])
+        out_map.extend(range(base, base + len(stripped)))
         block_end = len(out_chars)
         out_chars.append("\n")
         out_orig.append("\n")
@@ -390,5 +391,7 @@ def _spans_in_text(out_map: list[int], spans: list[tuple[int, int]]) -> list[tup
 
 def _count_traditional(original: str, simple: str) -> bool:
     """A text is Traditional when conversion changed a noticeable share of its characters."""
-    changed = sum(1 for a, b in zip(original, simple) if a != b)
+    if original == simple:
+        return False
+    changed = sum(a != b for a, b in zip(original, simple))
     return changed >= max(3, len(simple) // 100)

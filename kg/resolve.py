@@ -9,8 +9,10 @@ to, and which date an event took place on.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field, replace
+from typing import TypeVar
 
 from kg import lexicon
 from kg.extract import LEVELS, TOWN_LEVELS, only_common_words
@@ -37,6 +39,7 @@ _SENTENCE_END = re.compile(r"[。！？!?；;]+[”’」』]?|\n")
 _CLAUSE_END = "，,。！？!?；;\n"
 _OBJECT_MARKERS = "向对给为与和同跟陪"
 _COMPANION_MARKERS = "与和同跟"  # 甲与乙一同检查: with a participant word, a companion, not an object
+_T = TypeVar("_T", Cue, PersonMention, PlaceMention)
 _SEPARATELY = re.compile(r"(?:等(?:[^，,。；;、]{0,6}(?:领导|同志))?)?分别")  # 甲，乙等区领导分别带队
 
 
@@ -654,13 +657,18 @@ def _events(b: _Builder, mentions: Mentions, sentences: list[_Sentence], key_at:
     last_paragraph = -1
     last_place: str | None = None
     pending: list[str] = []  # places introduced by the sentence just before, which named no one
+    cues_in, people_in, places_in = (_by_sentence(items, sentences) for items in (cues, mentions.persons,
+                                                                                   mentions.places))
+    paragraph_starts: dict[int, int] = {}
     for sent in sentences:
+        paragraph_starts.setdefault(sent.paragraph, sent.start)
+    for n_sent, sent in enumerate(sentences):
         if sent.paragraph != last_paragraph:
             actor = None
             last_paragraph = sent.paragraph
             pending = []
-        s_cues = [c for c in cues if sent.start <= c.start < sent.end]
-        s_people = [p for p in mentions.persons if sent.start <= p.start < sent.end and p.start in official_key]
+        s_cues = cues_in[n_sent]
+        s_people = [p for p in people_in[n_sent] if p.start in official_key]
         speech_at = min((c.start for c in s_cues if c.kind == "speech"), default=sent.end)
         subjects, participants = _roles_in_sentence(text, sent, s_people, s_cues, official_key, speech_at)
         pronoun = any(c.kind == "pronoun" and c.start < speech_at for c in s_cues)
@@ -683,20 +691,19 @@ def _events(b: _Builder, mentions: Mentions, sentences: list[_Sentence], key_at:
             actors = [actor]
         lead = actor or current.get(sent.section)
         hearing = [(c.start, _clause_end(text, c.end, sent.end)) for c in s_cues if c.kind == "hearing"]
-        leaves = [key_at[p.start] for p in _leaf_places(mentions.places, sent.start, speech_at)
+        leaves = [key_at[p.start] for p in _leaf_places(places_in[n_sent], sent.start, speech_at)
                   if p.start in key_at and not any(a <= p.start < z for a, z in hearing)]
         if actor is None:
             _join(drafts.get((lead, sent.section)) if lead else None, participants)
             # 位于甲镇的乙公司主要生产…。张三走进生产车间: a place introduced just before the leader arrives
             pending = leaves if speech_at == sent.end and text.startswith("位于", sent.start) else []
-            for p in mentions.places:
-                if sent.start <= p.start < sent.end:
-                    last_place = key_at.get(p.start, last_place)
+            for p in places_in[n_sent]:
+                last_place = key_at.get(p.start, last_place)
             continue
         leaves, pending = pending + leaves, []
         triggers = [c for c in s_cues if c.kind == "trigger" and c.start < speech_at]
         anaphor = any(c.kind == "anaphor_place" and c.start < speech_at for c in s_cues)
-        paragraph_start = min(s.start for s in sentences if s.paragraph == sent.paragraph)
+        paragraph_start = paragraph_starts[sent.paragraph]
         opening = next((d for d in mentions.dates if paragraph_start <= d.start < sent.end), None)
         day = _resolve_date(opening, b.page.published, month_context) if opening else None
         own_day = day if opening and opening.start >= sent.start else None  # written in this very sentence
@@ -730,9 +737,8 @@ def _events(b: _Builder, mentions: Mentions, sentences: list[_Sentence], key_at:
                     draft.places.append(region)
             if anaphor and last_place and last_place not in draft.places:
                 draft.places.append(last_place)
-        for p in mentions.places:
-            if sent.start <= p.start < sent.end:
-                last_place = key_at.get(p.start, last_place)
+        for p in places_in[n_sent]:
+            last_place = key_at.get(p.start, last_place)
     events = []
     for n, key in enumerate(order, 1):
         d = drafts[key]
@@ -753,6 +759,17 @@ def _clause_end(text: str, pos: int, limit: int) -> int:
         if text[i] in _CLAUSE_END:
             return i
     return limit
+
+
+def _by_sentence(items: list[_T], sentences: list[_Sentence]) -> list[list[_T]]:
+    """The items (mentions, cues) that start in each sentence, in their original order."""
+    starts = [s.start for s in sentences]
+    buckets: list[list[_T]] = [[] for _ in sentences]
+    for item in items:
+        k = bisect_right(starts, item.start) - 1
+        if k >= 0 and item.start < sentences[k].end:
+            buckets[k].append(item)
+    return buckets
 
 
 def _leaf_places(places: list[PlaceMention], start: int, end: int) -> list[PlaceMention]:
