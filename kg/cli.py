@@ -24,19 +24,21 @@ def main() -> None:
 @click.option("--out", "out_dir", default="output", show_default=True, type=click.Path(path_type=Path),
               help="Directory for graph.ttl, graph.jsonld, graph.trig and graph.html.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only errors.")
-def build(inputs: tuple[Path, ...], out_dir: Path, quiet: bool) -> None:
+@click.option("--workers", "-j", default=1, show_default=True, type=click.IntRange(min=1),
+              help="Processes that analyse articles in parallel; the output is the same for any number.")
+def build(inputs: tuple[Path, ...], out_dir: Path, quiet: bool, workers: int) -> None:
     """Read articles (.txt, .html, .jsonl files or directories) and write the graph.
 
-    Example: kg build seeds/ --out output/
+    Example: kg build seeds/ --out output/ --workers 2
     """
     from kg.pipeline import build as run_build
 
     missing = [str(p) for p in inputs if not p.exists()]
     if missing:
         raise click.ClickException(f"no such file or directory: {', '.join(missing)}")
-    result = run_build(inputs, progress=not quiet)
+    result = run_build(inputs, progress=not quiet, workers=workers)
     if result.documents:
-        written = export_all(result.graph, result.dataset, out_dir)
+        written = export_all(result.quads, out_dir, workers=workers)
     else:
         written = []
     for problem in result.skipped:

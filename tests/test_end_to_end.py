@@ -29,7 +29,7 @@ SCORER = ROOT.parent / "shared" / "tools" / "score_kg.py"
 def built(tmp_path_factory):
     out = tmp_path_factory.mktemp("out")
     result = build([SEEDS], progress=False)
-    export_all(result.graph, result.dataset, out)
+    export_all(result.quads, out)
     return result, out
 
 
@@ -132,7 +132,7 @@ HELDOUT = ROOT / "tests" / "data" / "heldout"
 def test_heldout_articles_keep_their_quality(tmp_path):
     """Ten invented articles written blind to the rules (then used for development): a regression floor."""
     result = build([HELDOUT], progress=False)
-    export_all(result.graph, result.dataset, tmp_path)
+    export_all(result.quads, tmp_path)
     report = evaluate.score([tmp_path / "graph.ttl", ONTOLOGY], HELDOUT / "gold.json")
     assert report.macro_f1 >= 0.95
     assert report.officials.f1 >= 0.95 and report.posts_strict.f1 >= 0.95

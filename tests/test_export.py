@@ -10,6 +10,7 @@ from rdflib import Graph
 from kg import export
 from kg.model import SourceText
 from kg.pipeline import facts_of
+from kg.quads import QuadSpool
 from kg.rdf import add_facts, new_dataset, union
 
 TEXT = "6月1日，区委书记张三丰带队到青山镇东风村检查防汛工作。\n"
@@ -41,7 +42,7 @@ def test_jsonld_is_compact_with_ok_context(tmp_path):
     text = TEXT
     add_facts(ds, facts_of(SourceText("t.txt", "t.txt", text, "utf-8", text, tuple(range(len(text) + 1)))))
     g = union(ds)
-    export.write_jsonld(g, ds, tmp_path / "graph.jsonld")
+    export.write_jsonld(QuadSpool.from_dataset(ds), tmp_path / "graph.jsonld")
     data = json.loads((tmp_path / "graph.jsonld").read_text(encoding="utf-8"))
     assert data["@context"]["ok"] == "https://w3id.org/officials-kg/ontology#"
     assert "张三丰" in (tmp_path / "graph.jsonld").read_text(encoding="utf-8")  # not \\u-escaped
