@@ -466,21 +466,26 @@ def _listed_names(page: Page, pos: int, b: int, form: str, role: str | None = No
     return found
 
 
+@cache
+def _literal(word: str) -> re.Pattern[str]:
+    return re.compile(word)
+
+
 def _leader_lists(page: Page, a: int, b: int) -> list[PersonMention]:
     found = []
     for word in lexicon.discourse()["leaders_list"]:
         if len(word) < 3:
             continue
-        for m in re.finditer(word, page.text[a:b]):
-            found.extend(_listed_names(page, a + m.end(), b, "leaders_list"))
+        for m in _literal(word).finditer(page.text, a, b):
+            found.extend(_listed_names(page, m.end(), b, "leaders_list"))
     return found
 
 
 def _role_people(page: Page, a: int, b: int) -> list[PersonMention]:
     found = []
     for word, role in lexicon.person_roles().items():
-        for m in re.finditer(word, page.text[a:b]):
-            span = name_after(page.text, a + m.end(), b)
+        for m in _literal(word).finditer(page.text, a, b):
+            span = name_after(page.text, m.end(), b)
             if span:
                 s, e = span
                 found.append(PersonMention(name=page.text[s:e], original=page.original[s:e], start=s, end=e,
@@ -945,21 +950,25 @@ def extract(page: Page) -> Mentions:
     taken = [(p.phrase_start if p.phrase_start is not None else p.start, p.end) for p in out.persons]
     for a, b in paragraphs:
         for name in known:
-            for m in re.finditer(re.escape(name), page.text[a:b]):
-                span = (a + m.start(), a + m.end())
+            at = page.text.find(name, a, b)
+            while at >= 0:
+                span = (at, at + len(name))
                 if not _overlaps(span, taken) and not _overlaps(span, zones):
                     original = page.original[span[0]:span[1]]
                     out.persons.append(PersonMention(name, original, span[0], span[1], "reference"))
+                at = page.text.find(name, span[1], b)
     taken = [(p.phrase_start if p.phrase_start is not None else p.start, p.end) for p in out.persons]
+    taken += zones
     for a, b in paragraphs:
         aliases = _aliases(page, a, b, out.persons)
-        out.persons.extend(p for p in aliases if not _overlaps((p.start, p.end), taken + zones))
+        out.persons.extend(p for p in aliases if not _overlaps((p.start, p.end), taken))
     out.persons.sort(key=lambda p: p.start)
     post_spans = [(p.phrase_start, p.start) for p in out.persons if p.phrase_start is not None]
     person_spans = [(p.start, p.end) for p in out.persons]
+    not_places = zones + person_spans
     for a, b in paragraphs:
         out.places.extend(p for p in _places(page, a, b, post_spans)
-                          if not _overlaps((p.start, p.end), zones + person_spans))
+                          if not _overlaps((p.start, p.end), not_places))
         out.dates.extend(_dates(page.text, a, b, page.published))
         out.cues.extend(c for c in _cues(page.text, a, b) if not _overlaps((c.start, c.end), person_spans))
     out.places.sort(key=lambda p: p.start)

@@ -43,7 +43,7 @@ class FileResult:
     graphs: list[tuple[str, list[Triple]]] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     characters: int = 0  # of the articles analysed
-    seconds: dict[str, float] = field(default_factory=dict)  # time spent per stage
+    seconds: dict[str, float] = field(default_factory=dict)  # CPU time spent per stage
 
 
 @dataclass
@@ -54,7 +54,8 @@ class BuildResult:
     seconds: float = 0.0
     files: int = 0  # input files found
     characters: int = 0  # of the articles analysed
-    stage_seconds: dict[str, float] = field(default_factory=dict)  # summed over workers
+    # CPU time per stage, summed over workers; "spool": the parent taking their triples into the spool
+    stage_seconds: dict[str, float] = field(default_factory=dict)
     typed: dict[str, set[str]] = field(default_factory=lambda: {k: set() for k in ("officials", "events", "places")})
 
     @cached_property
@@ -102,27 +103,28 @@ def warm_up() -> None:
 
 
 def analyse_file(path: Path) -> FileResult:
-    """Load one file and turn each of its articles into triples, timing each stage."""
+    """Load one file and turn each of its articles into triples, timing each stage (CPU time, so that
+    other processes on the machine do not count)."""
     result = FileResult(seconds=dict.fromkeys(STAGES, 0.0))
     seconds = result.seconds
-    started = time.perf_counter()
+    started = time.process_time()
     sources, errors = load_with_errors(path)
     result.skipped.extend(str(e) for e in errors)
-    clock = time.perf_counter()
+    clock = time.process_time()
     seconds["load"] += clock - started
     for source in sources:
         try:
             page = normalise(source)
-            seconds["normalise"] -= clock - (clock := time.perf_counter())
+            seconds["normalise"] -= clock - (clock := time.process_time())
             mentions = extract(page)
-            seconds["extract"] -= clock - (clock := time.perf_counter())
+            seconds["extract"] -= clock - (clock := time.process_time())
             facts = resolve(page, mentions)
-            seconds["resolve"] -= clock - (clock := time.perf_counter())
+            seconds["resolve"] -= clock - (clock := time.process_time())
             triples = triples_of(facts)
-            seconds["rdf"] -= clock - (clock := time.perf_counter())
+            seconds["rdf"] -= clock - (clock := time.process_time())
         except Exception as exc:  # one broken article must not cost the others
             result.skipped.append(f"{source.source}: could not be analysed ({type(exc).__name__}: {exc})")
-            clock = time.perf_counter()
+            clock = time.process_time()
             continue
         result.graphs.append((doc_iri(facts.doc_id), triples))
         result.characters += len(source.raw)
@@ -147,15 +149,18 @@ def build(inputs: Iterable[str | Path], progress: bool = True, workers: int = 1,
     """Analyse every article under ``inputs`` with ``workers`` processes into ``spool`` (a new one by default)."""
     started = time.perf_counter()
     warm_up()  # before forking, so that workers share the loaded dictionaries
-    result = BuildResult(spool if spool is not None else QuadSpool(), stage_seconds=dict.fromkeys(STAGES, 0.0))
+    result = BuildResult(spool if spool is not None else QuadSpool(),
+                         stage_seconds=dict.fromkeys((*STAGES, "spool"), 0.0))
     paths = list(iter_inputs(inputs))
     result.files = len(paths)
     bar = tqdm(total=len(paths), desc="building", unit="file", disable=not progress or len(paths) < 20)
     with bar:
         for done in _analysed(paths, workers):
+            clock = time.process_time()
             result.skipped.extend(done.skipped)
             for graph, triples in done.graphs:
                 result.add(graph, triples)
+            result.stage_seconds["spool"] += time.process_time() - clock
             result.characters += done.characters
             for stage, seconds in done.seconds.items():
                 result.stage_seconds[stage] += seconds

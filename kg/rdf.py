@@ -8,7 +8,7 @@ same person, post or place mentioned in two documents is one node.
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import lru_cache
 from urllib.parse import quote
 
 from rdflib import Dataset, Graph, Literal, URIRef
@@ -18,16 +18,13 @@ from kg.model import Evidence, Facts
 from kg.normalise import to_traditional
 from kg.vocab import OK, RES, bind_prefixes
 
-_EVENT_CLASS = {"Inspection": OK.Inspection, "CondolenceVisit": OK.CondolenceVisit, "Research": OK.Research,
-                "Meeting": OK.Meeting}
 _EVENT_WORD = {"Inspection": "检查", "CondolenceVisit": "慰问", "Research": "调研", "Meeting": "会议"}
 _UNSAFE = re.compile(r"[\s\"<>\\^`{|}%#?\[\]]")  # what an IRI path must escape; CJK stays readable
 
 
-@cache
 def iri(kind: str, key: str) -> URIRef:
     """A readable, stable resource IRI: res:person/张三, res:place/110101/东华门街道."""
-    return RES[f"{kind}/{_UNSAFE.sub(lambda m: quote(m.group()), key)}"]
+    return URIRef(_node(kind, key))
 
 
 def doc_iri(doc_id: str) -> URIRef:
@@ -51,6 +48,30 @@ def _date_type(value: str) -> URIRef:
 # N-Triples syntax (<iri>, "text", "text"@zh-Hans, "2022-11-08"^^<…#date>), the form N-Quads,
 # the sorted exports (kg.quads) and rdflib all read.
 
+class _Plain:
+    """A namespace's terms as plain str, each looked up once.
+
+    Triples hold plain str, not URIRef: rdflib terms never equal a str, pickle slowly between
+    processes, and DefinedNamespace attribute look-ups are slow.
+    """
+
+    def __init__(self, namespace: object):
+        self._namespace = namespace
+
+    def __getattr__(self, name: str) -> str:  # called only before the first look-up of ``name``
+        value = str(getattr(self._namespace, name))
+        setattr(self, name, value)
+        return value
+
+
+ok, rdf, rdfs, prov, skos, dcterms, xsd = (_Plain(n) for n in (OK, RDF, RDFS, PROV, SKOS, DCTERMS, XSD))
+
+
+@lru_cache(maxsize=1 << 16)  # bounded: most IRIs (evidence, events) occur in one document only
+def _node(kind: str, key: str) -> str:
+    """A resource IRI as a plain str (see ``iri``)."""
+    return f"{RES}{kind}/{_UNSAFE.sub(lambda m: quote(m.group()), key)}"
+
 Triple = tuple[str, str, str]
 
 
@@ -70,7 +91,7 @@ def _typed(value: str, datatype: str) -> str:
 
 
 def _int(value: int) -> str:
-    return f'"{value}"^^<{XSD.integer}>'
+    return f'"{value}"^^<{xsd.integer}>'
 
 
 class _Emitter:
@@ -79,116 +100,115 @@ class _Emitter:
     def __init__(self) -> None:
         self.triples: list[Triple] = []
 
-    # plain str, not URIRef: rdflib terms never equal a str, and they pickle slowly between processes
     def link(self, s: str, p: str, o: str) -> None:
-        self.triples.append((str(s), str(p), f"<{o}>"))
+        self.triples.append((s, p, f"<{o}>"))
 
     def value(self, s: str, p: str, o: str) -> None:
-        self.triples.append((str(s), str(p), o))
+        self.triples.append((s, p, o))
 
     def labels(self, node: str, simple: str, original: str | None, traditional: bool) -> None:
-        self.value(node, RDFS.label, _text(simple, "zh-Hans"))
+        self.value(node, rdfs.label, _text(simple, "zh-Hans"))
         if original:
-            self.value(node, RDFS.label, _text(original, "zh-Hant"))
+            self.value(node, rdfs.label, _text(original, "zh-Hant"))
         elif traditional:
             spelled = to_traditional(simple)
             if spelled != simple:
-                self.value(node, RDFS.label, _text(spelled, "zh-Hant"))
+                self.value(node, rdfs.label, _text(spelled, "zh-Hant"))
 
     def evidence(self, node: str, ev: Evidence, doc: str) -> None:
-        e = iri("evidence", f"{ev.doc_id}/{ev.start}-{ev.end}")
-        self.link(e, RDF.type, OK.Evidence)
-        self.value(e, OK.text, _text(ev.text))
-        self.value(e, OK.startOffset, _int(ev.start))
-        self.value(e, OK.endOffset, _int(ev.end))
-        self.link(e, PROV.wasDerivedFrom, doc)
-        self.link(node, OK.evidence, e)
-        self.link(node, PROV.wasDerivedFrom, doc)
+        e = _node("evidence", f"{ev.doc_id}/{ev.start}-{ev.end}")
+        self.link(e, rdf.type, ok.Evidence)
+        self.value(e, ok.text, _text(ev.text))
+        self.value(e, ok.startOffset, _int(ev.start))
+        self.value(e, ok.endOffset, _int(ev.end))
+        self.link(e, prov.wasDerivedFrom, doc)
+        self.link(node, ok.evidence, e)
+        self.link(node, prov.wasDerivedFrom, doc)
 
 
 def triples_of(facts: Facts) -> list[Triple]:
     """One document's facts as triples (its named graph is ``doc_iri(facts.doc_id)``)."""
     out = _Emitter()
     link, value = out.link, out.value
-    doc = doc_iri(facts.doc_id)
+    doc = _node("doc", facts.doc_id)
     page = facts.page
     hant = page.script == "zh-Hant"
-    link(doc, RDF.type, OK.Document)
-    value(doc, OK.sourceFile, _text(facts.source.source))
-    value(doc, OK.encoding, _text(facts.source.encoding))
-    value(doc, OK.script, _text(page.script))
+    link(doc, rdf.type, ok.Document)
+    value(doc, ok.sourceFile, _text(facts.source.source))
+    value(doc, ok.encoding, _text(facts.source.encoding))
+    value(doc, ok.script, _text(page.script))
     if page.title:
-        value(doc, DCTERMS.title, _text(page.title, "zh-Hans"))
+        value(doc, dcterms.title, _text(page.title, "zh-Hans"))
     if page.published:
-        value(doc, OK.published, _typed(page.published, _date_type(page.published)))
+        value(doc, ok.published, _typed(page.published, _date_type(page.published)))
     if page.publisher:
-        value(doc, OK.publisher, _text(page.publisher))
+        value(doc, ok.publisher, _text(page.publisher))
     if facts.source.url:
-        value(doc, OK.url, _typed(facts.source.url, XSD.anyURI))
+        value(doc, ok.url, _typed(facts.source.url, xsd.anyURI))
 
     for person in facts.persons:
-        node = iri("person", person.key)
-        link(node, RDF.type, OK.Official if person.official else OK.Person)
+        node = _node("person", person.key)
+        link(node, rdf.type, ok.Official if person.official else ok.Person)
         out.labels(node, person.name, person.original, False)
         if person.role:
-            value(node, OK.role, _text(person.role))
+            value(node, ok.role, _text(person.role))
             if any(b.name == person.name and b.role == person.role for b in page.bylines):
-                link(doc, OK.byline, node)
+                link(doc, ok.byline, node)
         if person.evidence:
             out.evidence(node, person.evidence, doc)
 
     for region in facts.regions:
-        node = iri("place", region.key)
-        link(node, RDF.type, getattr(OK, region.kind))
+        node = _node("place", region.key)
+        link(node, rdf.type, getattr(ok, region.kind))
         out.labels(node, region.label, region.original, False)
         if region.part_of:
-            link(node, OK.partOf, iri("place", region.part_of))
+            link(node, ok.partOf, _node("place", region.part_of))
         if region.adcode:
-            value(node, OK.adcode, _text(region.adcode))
+            value(node, ok.adcode, _text(region.adcode))
         if region.level:
-            value(node, OK.level, _text(region.level))
-        link(node, PROV.wasDerivedFrom, doc)
+            value(node, ok.level, _text(region.level))
+        link(node, prov.wasDerivedFrom, doc)
         if region.evidence:
             out.evidence(node, region.evidence, doc)
 
     for org in facts.organizations:
-        node = iri("org", org.key)
-        link(node, RDF.type, OK.Organization)
+        node = _node("org", org.key)
+        link(node, rdf.type, ok.Organization)
         out.labels(node, org.label, org.original, hant)
         for full in org.full_names:
-            value(node, SKOS.altLabel, _text(full, "zh-Hans"))
+            value(node, skos.altLabel, _text(full, "zh-Hans"))
         if org.jurisdiction:
-            link(node, OK.jurisdiction, iri("place", org.jurisdiction))
-        link(node, PROV.wasDerivedFrom, doc)
+            link(node, ok.jurisdiction, _node("place", org.jurisdiction))
+        link(node, prov.wasDerivedFrom, doc)
 
     for holding in facts.holdings:
         post = holding.post
         key = f"{post.org}/{post.title}" if post.org else f"{holding.person}/{post.title}"
-        node = iri("post", key)
-        link(node, RDF.type, OK.Post)
-        value(node, OK.title, _text(post.title))
-        value(node, RDFS.label, _text(f"{post.org or ''}{post.title}", "zh-Hans"))
+        node = _node("post", key)
+        link(node, rdf.type, ok.Post)
+        value(node, ok.title, _text(post.title))
+        value(node, rdfs.label, _text(f"{post.org or ''}{post.title}", "zh-Hans"))
         if post.org:
-            link(node, OK.postIn, iri("org", post.org))
-        link(iri("person", holding.person), OK.holdsPost, node)
+            link(node, ok.postIn, _node("org", post.org))
+        link(_node("person", holding.person), ok.holdsPost, node)
         out.evidence(node, post.evidence, doc)
 
     for event in facts.events:
-        node = iri("event", event.key)
+        node = _node("event", event.key)
         for kind in event.kinds:
-            link(node, RDF.type, _EVENT_CLASS[kind])
+            link(node, rdf.type, getattr(ok, kind))
         if not event.kinds:
-            link(node, RDF.type, OK.Event)
+            link(node, rdf.type, ok.Event)
         leader = next((p for p in facts.persons if p.key == event.leader), None)
         words = "、".join(_EVENT_WORD[k] for k in event.kinds) or "活动"
-        value(node, RDFS.label, _text(f"{leader.name if leader else event.leader}{words}", "zh-Hans"))
-        link(node, OK.leader, iri("person", event.leader))
+        value(node, rdfs.label, _text(f"{leader.name if leader else event.leader}{words}", "zh-Hans"))
+        link(node, ok.leader, _node("person", event.leader))
         for p in event.participants:
-            link(node, OK.participant, iri("person", p))
+            link(node, ok.participant, _node("person", p))
         for place in event.places:
-            link(node, OK.place, iri("place", place))
+            link(node, ok.place, _node("place", place))
         if event.date:
-            value(node, OK.date, _typed(event.date, _date_type(event.date)))
+            value(node, ok.date, _typed(event.date, _date_type(event.date)))
         out.evidence(node, event.evidence, doc)
     return out.triples
 

@@ -9,9 +9,10 @@ to, and which date an event took place on.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import TypeVar
 
 from kg import lexicon
@@ -37,6 +38,7 @@ from kg.model import (
 
 _SENTENCE_END = re.compile(r"[。！？!?；;]+[”’」』]?|\n")
 _CLAUSE_END = "，,。！？!?；;\n"
+_SENTENCE_STOP = re.compile("[。！？!?；;\n]")
 _OBJECT_MARKERS = "向对给为与和同跟陪"
 _COMPANION_MARKERS = "与和同跟"  # 甲与乙一同检查: with a participant word, a companion, not an object
 _T = TypeVar("_T", Cue, PersonMention, PlaceMention)
@@ -333,12 +335,18 @@ class _Builder:
     regions: dict[str, Region] = field(default_factory=dict)
     mentioned: dict[str, Evidence] = field(default_factory=dict)  # region key → first sentence naming it
 
+    @cached_property
+    def _sentence_stops(self) -> list[int]:
+        """Where sentences end: the offsets of 。！？!?；; and line breaks."""
+        return [m.start() for m in _SENTENCE_STOP.finditer(self.page.text)]
+
     def evidence(self, start: int, end: int) -> Evidence:
         """The whole sentence around a span, sliced from the original file."""
-        text = self.page.text
-        a = max(text.rfind(c, 0, start) for c in "。！？!?；;\n") + 1
-        ends = [i for i in (text.find(c, end) for c in "。！？!?；;\n") if i >= 0]
-        b = min(ends) + 1 if ends else len(text)
+        text, stops = self.page.text, self._sentence_stops
+        k = bisect_left(stops, start)
+        a = stops[k - 1] + 1 if k else 0
+        k = bisect_left(stops, end)
+        b = stops[k] + 1 if k < len(stops) else len(text)
         while b > a and text[b - 1] == "\n":
             b -= 1
         ra, rb = self.page.raw_span(a, b)
