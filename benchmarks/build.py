@@ -122,7 +122,8 @@ def run_once(corpus: Path, workers: int, out: Path) -> dict:
     return {"workers": workers, "documents": result.documents, "characters": result.characters,
             "skipped": len(result.skipped), "seconds": seconds, "counts": counts,
             "spilled": result.quads.spilled, "load_average": [load, os.getloadavg()[0]],
-            "cpu_seconds": sum(u.ru_utime + u.ru_stime for u in usage), "rss_mb": {k: v / 1024 for k, v in memory.parent.items()},
+            "cpu_seconds": sum(u.ru_utime + u.ru_stime for u in usage),
+            "rss_mb": {k: v / 1024 for k, v in memory.parent.items()},
             "pss_mb": {k: v / 1024 for k, v in memory.all.items()}}
 
 
