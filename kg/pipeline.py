@@ -24,8 +24,8 @@ from kg.extract import extract
 from kg.load import LoadError, iter_inputs, load_with_errors
 from kg.model import Facts, SourceText
 from kg.normalise import normalise
-from kg.quads import QuadSpool
-from kg.rdf import Triple, doc_iri, triples_of
+from kg.quads import EncodedGraph, QuadSpool, encode
+from kg.rdf import doc_iri, triples_of
 from kg.resolve import resolve
 from kg.vocab import OK
 
@@ -40,7 +40,8 @@ _TYPE = str(RDF.type)
 class FileResult:
     """What one input file gave: each article's named graph and triples, and what was skipped."""
 
-    graphs: list[tuple[str, list[Triple]]] = field(default_factory=list)
+    graphs: list[EncodedGraph] = field(default_factory=list)
+    typed: list[tuple[str, str]] = field(default_factory=list)  # (officials|events|places, IRI)
     skipped: list[str] = field(default_factory=list)
     characters: int = 0  # of the articles analysed
     seconds: dict[str, float] = field(default_factory=dict)  # CPU time spent per stage
@@ -73,15 +74,15 @@ class BuildResult:
                 "events": len(self.typed["events"]), "places": len(self.typed["places"]),
                 "triples": self.quads.union_size()}
 
-    def add(self, graph: str, triples: list[Triple]) -> None:
-        """Take one document's graph into the spool, noting its officials, events and places."""
-        self.quads.add(graph, triples)
-        self.documents += 1
-        for s, p, o in triples:
-            if p == _TYPE:
-                kind = _KIND_OF_CLASS.get(o)
-                if kind is not None:
-                    self.typed[kind].add(s)
+    def add(self, done: FileResult) -> None:
+        """Take one file's graphs into the spool, noting their officials, events and places."""
+        for encoded in done.graphs:
+            self.quads.add_encoded(encoded)
+        for kind, node in done.typed:
+            self.typed[kind].add(node)
+        self.documents += len(done.graphs)
+        self.skipped.extend(done.skipped)
+        self.characters += done.characters
 
 
 def facts_of(source: SourceText) -> Facts:
@@ -121,12 +122,14 @@ def analyse_file(path: Path) -> FileResult:
             facts = resolve(page, mentions)
             seconds["resolve"] -= clock - (clock := time.process_time())
             triples = triples_of(facts)
+            encoded = encode(str(doc_iri(facts.doc_id)), triples)
             seconds["rdf"] -= clock - (clock := time.process_time())
         except Exception as exc:  # one broken article must not cost the others
             result.skipped.append(f"{source.source}: could not be analysed ({type(exc).__name__}: {exc})")
             clock = time.process_time()
             continue
-        result.graphs.append((doc_iri(facts.doc_id), triples))
+        result.graphs.append(encoded)
+        result.typed.extend((kind, s) for s, p, o in triples if p == _TYPE and (kind := _KIND_OF_CLASS.get(o)))
         result.characters += len(source.raw)
     return result
 
@@ -157,11 +160,8 @@ def build(inputs: Iterable[str | Path], progress: bool = True, workers: int = 1,
     with bar:
         for done in _analysed(paths, workers):
             clock = time.process_time()
-            result.skipped.extend(done.skipped)
-            for graph, triples in done.graphs:
-                result.add(graph, triples)
+            result.add(done)
             result.stage_seconds["spool"] += time.process_time() - clock
-            result.characters += done.characters
             for stage, seconds in done.seconds.items():
                 result.stage_seconds[stage] += seconds
             bar.update()
