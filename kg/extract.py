@@ -13,10 +13,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 from functools import cache
 
-import jieba
-import jieba.posseg
-
-from kg import lexicon
+from kg import dictionary, lexicon
 from kg.gazetteer import Division, gazetteer
 from kg.model import Cue, DateMention, Mentions, Page, PersonMention, PlaceMention, PostMention
 from kg.normalise import CJK, MASK
@@ -27,20 +24,11 @@ _IS_CJK = re.compile(f"[{CJK}]")
 _PUNCT_STOP = set("，,。！？!?；;：:、“”\"'‘’（）()《》【】[]\n 　")
 _FREE_SUB_SUFFIXES = ("委员会", "领导小组", "工作组")
 _FUNCTION_TAGS = ("v", "d", "p", "c", "u", "r", "m", "q", "f", "t", "ad", "vd")
-jieba.setLogLevel(60)
 
 
 # ---------------------------------------------------------------- helpers
 
-@cache
-def _word_tags() -> dict[str, str]:
-    jieba.initialize()
-    return jieba.posseg.dt.word_tag_tab
-
-
-def _freq(word: str) -> int:
-    _word_tags()
-    return jieba.dt.FREQ.get(word, 0) or 0
+_word_tags, _freq = dictionary.tags, dictionary.freq
 
 
 def _cjk(ch: str) -> bool:
@@ -595,8 +583,7 @@ def _common_word(name: str) -> bool:
 
 def only_common_words(name: str) -> bool:
     """便民服务中心, 第一医院: a name made of dictionary words none of which is a proper noun."""
-    _word_tags()
-    words = jieba.lcut(name, HMM=False)
+    words = dictionary.segment(name)
     kinds = set(lexicon.facility_suffixes())  # jieba tags some of them as names (幼儿园 nr)
     return all(w in kinds or (len(w) >= 2 and _freq(w) > 0 and
                               not _word_tags().get(w, "x").startswith(("ns", "nr", "nz", "nt")))
