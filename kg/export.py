@@ -19,14 +19,13 @@ import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 from rdflib import Dataset
 
+from kg import jsonld
 from kg.quads import QuadSpool
-from kg.rdf import unquote
-from kg.turtle import BARE_TYPES, FIRST_PREDICATES, pname, prefix_lines, properties, subject_block
-from kg.vocab import PREFIXES
+from kg.turtle import prefix_lines
 
 
 @contextmanager
@@ -51,18 +50,13 @@ def write_atomic(path: Path, data: str | bytes) -> None:
         f.write(data.decode("utf-8") if isinstance(data, bytes) else data)
 
 
-def jsonld_context() -> dict[str, str]:
-    """The compact JSON-LD context: the project's prefixes, so keys read ``ok:leader``."""
-    return dict(PREFIXES)
-
-
 # ---------------------------------------------------------------- Turtle and TriG
 
 def write_turtle(spool: QuadSpool, path: Path) -> None:
     with open_atomic(path) as f:
         f.write(prefix_lines(spool.vocabulary))
-        for subject, pairs in spool.subjects():
-            f.write(subject_block(subject, pairs, 0))
+        for block in spool.texts("turtle"):
+            f.write(block)
         f.write("\n")
 
 
@@ -74,44 +68,14 @@ def write_trig(spool: QuadSpool, path: Path) -> None:
         f.write("\n")
 
 
-# ---------------------------------------------------------------- JSON-LD
-
-def _compact(iri: str) -> str:
-    return pname(iri) or iri
-
-
-def _json_value(o: str) -> Any:
-    if o[0] == "<":
-        return {"@id": o[1:-1]}
-    value, lang, datatype = unquote(o)
-    if lang:
-        return {"@language": lang, "@value": value}
-    if datatype in BARE_TYPES:
-        return BARE_TYPES[datatype](value)
-    return {"@type": _compact(datatype), "@value": value} if datatype else value
-
-
-def jsonld_node(subject: str, pairs: list[tuple[str, str]]) -> dict[str, Any]:
-    """One subject as a compact JSON-LD node: ``ok:`` keys, one value bare, several in Turtle's order."""
-    node: dict[str, Any] = {"@id": subject}
-    for p, objects in properties(pairs):
-        if p == FIRST_PREDICATES[0]:
-            values = [_compact(o[1:-1]) if o[0] == "<" else _json_value(o) for o in objects]
-            node["@type"] = values[0] if len(values) == 1 else values
-        else:
-            values = [_json_value(o) for o in objects]
-            node[_compact(p)] = values[0] if len(values) == 1 else values
-    return node
-
-
 def write_jsonld(spool: QuadSpool, path: Path) -> None:
     """``{"@context": …, "@graph": [nodes by @id]}`` with one node a line and keys sorted."""
-    context = json.dumps(jsonld_context(), ensure_ascii=False, sort_keys=True)
+    context = json.dumps(jsonld.context(), ensure_ascii=False, sort_keys=True)
     with open_atomic(path) as f:
         f.write(f'{{"@context": {context},\n "@graph": [')
         separator = "\n"
-        for subject, pairs in spool.subjects():
-            f.write(separator + json.dumps(jsonld_node(subject, pairs), ensure_ascii=False, sort_keys=True))
+        for node in spool.texts("jsonld"):
+            f.write(separator + node)
             separator = ",\n"
         f.write("\n]}\n")
 

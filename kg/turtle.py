@@ -21,6 +21,7 @@ _PREFIX_OF = {namespace: prefix for prefix, namespace in PREFIXES.items()}
 _RESOURCE = f"<{RES}"
 FIRST_PREDICATES = (str(RDF.type), str(RDFS.label))  # rdflib's Turtle writer puts these first
 BARE_TYPES = {str(XSD.integer): int}  # literals rdflib writes without quotes (JSON-LD: as numbers)
+Properties = list[tuple[str, list[str]]]  # (predicate, objects) in writing order, from ``properties``
 
 
 @lru_cache(maxsize=65536)
@@ -83,7 +84,7 @@ def _object_key(o: str) -> tuple:
     return (1, datatype or str(XSD.string), lang or "", cast(value) if cast else value)
 
 
-def properties(pairs: list[tuple[str, str]]) -> list[tuple[str, list[str]]]:
+def properties(pairs: list[tuple[str, str]]) -> Properties:
     """(predicate, objects) in rdflib's order, from pairs sorted by predicate."""
     grouped: list[tuple[str, list[str]]] = []
     for p, o in pairs:
@@ -102,11 +103,11 @@ def prefix_lines(vocabulary: Iterable[str]) -> str:
     return "".join(f"@prefix {prefix}: <{PREFIXES[prefix]}> .\n" for prefix in sorted(used))
 
 
-def subject_block(subject: str, pairs: list[tuple[str, str]], depth: int) -> str:
+def subject_block(subject: str, props: Properties, depth: int) -> str:
     """One subject as rdflib writes it: '\\n<s> a ok:X ;\\n    p o,\\n        o2 .\\n' (indented by depth)."""
     pad = "    " * depth
     parts = [f"\n{pad}{_iri(subject)}"]
-    for n, (p, objects) in enumerate(properties(pairs)):
+    for n, (p, objects) in enumerate(props):
         verb = "a" if p == FIRST_PREDICATES[0] else _iri(p)
         parts.append(f" {verb} " if n == 0 else f" ;\n{pad}    {verb} ")
         parts.append(f",\n{pad}        ".join(_turtle_object(o) for o in objects))
@@ -114,18 +115,6 @@ def subject_block(subject: str, pairs: list[tuple[str, str]], depth: int) -> str
     return "".join(parts)
 
 
-def graph_block(graph: str, lines: list[str]) -> str:
-    """One named graph as rdflib's TriG writer spells it, from its sorted distinct spool lines."""
-    parts = [f"\n{_iri(graph)} {{"]
-    subject, pairs = "", []
-    for line in lines:
-        s, p, o = line.split("\t", 2)
-        if s != subject:
-            if pairs:
-                parts.append(subject_block(subject, pairs, 1))
-            subject, pairs = s, []
-        pairs.append((p, o))
-    if pairs:
-        parts.append(subject_block(subject, pairs, 1))
-    parts.append("}\n")
-    return "".join(parts)
+def graph_block(graph: str, blocks: list[str]) -> str:
+    """One named graph as rdflib's TriG writer spells it, from its subjects' blocks (written at depth 1)."""
+    return f"\n{_iri(graph)} {{" + "".join(blocks) + "}\n"
