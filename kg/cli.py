@@ -23,11 +23,14 @@ def main() -> None:
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--out", "out_dir", default="output", show_default=True, type=click.Path(path_type=Path),
               help="Directory for graph.ttl, graph.jsonld, graph.trig and graph.html.")
+@click.option("--store", "store_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Also keep the graph in an embedded database here (one named graph per document, "
+                   "replaced when its document changes); `kg query` and `kg serve` read it without parsing.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only errors.")
-def build(inputs: tuple[Path, ...], out_dir: Path, quiet: bool) -> None:
+def build(inputs: tuple[Path, ...], out_dir: Path, store_dir: Path | None, quiet: bool) -> None:
     """Read articles (.txt, .html, .jsonl files or directories) and write the graph.
 
-    Example: kg build seeds/ --out output/
+    Example: kg build seeds/ --out output/ --store output/store
     """
     from kg.pipeline import build as run_build
 
@@ -37,6 +40,8 @@ def build(inputs: tuple[Path, ...], out_dir: Path, quiet: bool) -> None:
     result = run_build(inputs, progress=not quiet)
     if result.documents:
         written = export_all(result.graph, result.dataset, out_dir)
+        if store_dir:
+            written.append(_write_store(result.dataset, store_dir, quiet))
     else:
         written = []
     for problem in result.skipped:
@@ -55,6 +60,20 @@ def build(inputs: tuple[Path, ...], out_dir: Path, quiet: bool) -> None:
                                    "nothing was written")
     if result.skipped:
         sys.exit(3)
+
+
+def _write_store(dataset, store_dir: Path, quiet: bool) -> Path:
+    from kg.store import GraphStore, StoreError
+
+    try:
+        with GraphStore.create_or_open(store_dir) as store:
+            changed = store.put_dataset(dataset)
+            if not quiet:
+                click.echo(f"store {store_dir}: {len(changed)} document graphs written, "
+                           f"{len(store.records)} documents, {len(store)} triples")
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from exc
+    return store_dir
 
 
 @main.command(name="query")

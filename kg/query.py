@@ -38,6 +38,14 @@ def graph_file(target: str | Path) -> Path:
 
 
 def load_graph(target: str | Path) -> Graph:
+    """A graph file parsed into memory, or a store directory opened read-only (no parsing)."""
+    from kg.store import GraphStore, StoreError, is_store
+
+    if is_store(target):
+        try:
+            return GraphStore.open(target).dataset()
+        except StoreError as exc:
+            raise QueryError(str(exc)) from exc
     path = graph_file(target)
     fmt = {".trig": "trig", ".jsonld": "json-ld", ".json": "json-ld", ".nt": "nt"}.get(path.suffix, "turtle")
     # a TriG file keeps each document in a named graph: query their union
