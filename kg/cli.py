@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from kg import evaluate, query
+from kg import evaluate, query, questions
 from kg.export import export_all
 
 ONTOLOGY = Path(__file__).resolve().parents[1] / "ontology" / "officials.ttl"
@@ -78,17 +78,34 @@ def _write_store(dataset, store_dir: Path, quiet: bool) -> Path:
 
 @main.command(name="query")
 @click.argument("graph")
-@click.argument("sparql")
+@click.argument("sparql", required=False)
+@click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE",
+              help="A value for a question's parameter (repeatable), e.g. --param org=东城区委.")
+@click.option("--list", "list_questions", is_flag=True, help="List the shipped questions and their parameters.")
 @click.option("--format", "fmt", type=click.Choice(sorted(query.FORMATS)), default="table", show_default=True)
-def query_cmd(graph: str, sparql: str, fmt: str) -> None:
-    """Run SPARQL (text or a .rq file) on a graph file or a build's --out directory.
+def query_cmd(graph: str, sparql: str | None, params: tuple[str, ...], list_questions: bool, fmt: str) -> None:
+    """Run a shipped question, a .rq file or SPARQL text on a graph file, a build's --out directory
+    or a --store directory.
+
+    Example: kg query output/ officials-of-org --param org=仓山区委
 
     Example: kg query output/ 'SELECT ?name WHERE { ?p a ok:Official ; rdfs:label ?name }'
     """
+    if list_questions:
+        click.echo(questions.listing())
+        return
+    if not sparql:
+        raise click.UsageError("give a question name, a .rq file or SPARQL text (`--list` shows the questions)")
+    values = {}
+    for param in params:
+        name, sep, value = param.partition("=")
+        if not sep:
+            raise click.BadParameter(f"{param!r}: write NAME=VALUE", param_hint="--param")
+        values[name.strip()] = value
     try:
-        g = query.load_graph(graph)
-        result = query.run(g, query.query_text(sparql))
-    except query.QueryError as exc:
+        text = questions.resolve(sparql).bound(values)
+        result = query.run(query.load_graph(graph), text)
+    except (query.QueryError, questions.QuestionError) as exc:
         raise click.ClickException(str(exc)) from exc
     text = query.FORMATS[fmt](result)
     click.echo(text, nl=not text.endswith("\n"))

@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import unicodedata
 from pathlib import Path
 
@@ -38,7 +39,7 @@ def graph_file(target: str | Path) -> Path:
 
 
 def load_graph(target: str | Path) -> Graph:
-    """A graph file parsed into memory, or a store directory opened read-only (no parsing)."""
+    """A store directory opened read-only (Oxigraph, no parsing), or a graph file parsed by rdflib."""
     from kg.store import GraphStore, StoreError, is_store
 
     if is_store(target):
@@ -57,29 +58,31 @@ def load_graph(target: str | Path) -> Graph:
     return g
 
 
-def query_text(query: str) -> str:
-    """A .rq file's contents, or the query itself."""
-    if query.endswith(".rq") or (len(query) < 300 and Path(query).is_file()):
-        try:
-            return Path(query).read_text(encoding="utf-8")
-        except OSError as exc:
-            raise QueryError(f"{query}: cannot read the query file ({exc.strerror})") from exc
-    return query
+_OXIGRAPH_ERROR = re.compile(r"error at (\d+):(\d+): (.*)", re.S)
 
 
 def run(graph: Graph, query: str) -> Result:
-    prologue = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items() if f"PREFIX {p}:" not in query)
+    """Run SPARQL with the project's prefixes declared."""
     try:
-        result = graph.query(prologue + query)
+        result = graph.query(query, initNs=PREFIXES)
         if result.type == "SELECT":
             result.bindings  # noqa: B018 - evaluate now, so errors surface here and not mid-print
         return result
-    except ParseException as exc:
-        line = exc.lineno - prologue.count("\n")
-        raise QueryError(f"query syntax error at line {line}, column {exc.col}: {exc.msg}\n"
-                         f"  {exc.line}\n  {' ' * (exc.col - 1)}^") from exc
+    except ParseException as exc:  # rdflib's own engine
+        raise QueryError(_syntax_error(exc.lineno, exc.col, exc.msg, query)) from exc
+    except SyntaxError as exc:  # Oxigraph
+        m = _OXIGRAPH_ERROR.match(str(exc.msg if exc.msg else exc))
+        if not m:
+            raise QueryError(f"query syntax error: {exc}") from exc
+        raise QueryError(_syntax_error(int(m[1]), int(m[2]), m[3].split("\n")[0], query)) from exc
     except Exception as exc:
         raise QueryError(f"query failed: {exc}") from exc
+
+
+def _syntax_error(line: int, col: int, message: str, query: str) -> str:
+    lines = query.splitlines()
+    text = lines[line - 1] if 0 < line <= len(lines) else ""
+    return f"query syntax error at line {line}, column {col}: {message}\n  {text}\n  {' ' * (col - 1)}^"
 
 
 def _cell(value) -> str:
