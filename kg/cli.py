@@ -103,8 +103,8 @@ def query_cmd(graph: str, sparql: str | None, params: tuple[str, ...], list_ques
             raise click.BadParameter(f"{param!r}: write NAME=VALUE", param_hint="--param")
         values[name.strip()] = value
     try:
-        text = questions.resolve(sparql).bound(values)
-        result = query.run(query.load_graph(graph), text)
+        question = questions.resolve(sparql)
+        result = query.run(query.load_graph(graph), question.text, question.bindings(values))
     except (query.QueryError, questions.QuestionError) as exc:
         raise click.ClickException(str(exc)) from exc
     text = query.FORMATS[fmt](result)

@@ -8,10 +8,8 @@ A question file opens with comment lines::
     # param: from date — the first day, YYYY-MM-DD (2023-01-01)
 
 A parameter is a query variable of the same name.  Its value becomes an RDF term (a ``name`` a
-Simplified ``@zh-Hans`` literal, as labels are stored; a ``date`` a checked ``xsd:date``) written by
-rdflib's N-Triples escaping into a ``VALUES`` row at the start of the query's WHERE block, so the
-engine starts from the bound value.  (rdflib's ``initBindings`` would do, but Oxigraph's
-substitutions only bind projected variables.)  A user's own .rq file may use the same header.
+Simplified ``@zh-Hans`` literal, as labels are stored; a ``date`` a checked ``xsd:date``), never
+text pasted into the query; ``kg.query.run`` binds it.  A user's own .rq file may use the same header.
 """
 
 from __future__ import annotations
@@ -32,7 +30,6 @@ KINDS = ("name", "date")
 _HEADER = re.compile(r"#\s*(title|description|param):\s*(.*)")
 _PARAM = re.compile(r"(?P<name>[A-Za-z_]\w*)(?:\s+(?P<kind>\w+))?\s*[—–-]+\s*(?P<meaning>.*?)"
                     r"(?:\s*\((?P<example>[^()]*)\))?\s*$")
-_WHERE = re.compile(r"^(?![ \t]*#)[^\n]*?\bWHERE\s*\{", re.I | re.M)
 _QUESTION_NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
@@ -59,18 +56,6 @@ class Question:
     def usage(self) -> str:
         params = " ".join(f"--param {p.name}={p.example}" for p in self.parameters)
         return f"{self.name} {params}".strip()
-
-    def bound(self, values: dict[str, str]) -> str:
-        """The query text with the parameters' values bound (on the WHERE line, so lines keep their numbers)."""
-        terms = self.bindings(values)
-        if not terms:
-            return self.text
-        where = _WHERE.search(self.text)
-        if not where:
-            raise QuestionError(f"{self.name}: has parameters but no `WHERE {{` to bind them in")
-        names = " ".join(f"?{n}" for n in terms)
-        row = " ".join(t.n3() for t in terms.values())
-        return f"{self.text[:where.end()]} VALUES ({names}) {{ ({row}) }}{self.text[where.end():]}"
 
     def bindings(self, values: dict[str, str]) -> dict[str, Literal]:
         """The RDF terms to bind, from ``--param name=value`` strings; errors say what is expected."""
