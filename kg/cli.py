@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import sys
 from pathlib import Path
 
@@ -109,6 +110,55 @@ def query_cmd(graph: str, sparql: str | None, params: tuple[str, ...], list_ques
         raise click.ClickException(str(exc)) from exc
     text = query.FORMATS[fmt](result)
     click.echo(text, nl=not text.endswith("\n"))
+
+
+@main.command()
+@click.argument("graph")
+@click.option("--port", default=7878, show_default=True, help="TCP port (0 picks a free one).")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; the default answers this machine only.")
+@click.option("--time-limit", default=10.0, show_default=True, help="Seconds a query may run before it is stopped.")
+@click.option("--max-rows", default=10_000, show_default=True, help="Rows (or triples) a result may have at most.")
+@click.option("--workers", default=2, show_default=True, help="Queries answered at the same time.")
+@click.option("--views", "views_dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
+              help="Directory of graph views (graph.html …) to link from the page "
+                   "(default: the output directory the graph is in).")
+def serve(graph: str, port: int, host: str, time_limit: float, max_rows: int, workers: int,
+          views_dir: Path | None) -> None:
+    """Serve a read-only SPARQL 1.1 endpoint and a query page for a graph file, --out or --store directory.
+
+    Example: kg serve output/ --port 7878
+    """
+    from kg import serve as serving
+
+    try:
+        database, temporary = serving.prepare_database(graph)
+    except query.QueryError as exc:
+        raise click.ClickException(str(exc)) from exc
+    pool = None
+    try:
+        pool = serving.WorkerPool(database, workers, time_limit)
+        views = views_dir or serving.views_of(graph)
+        endpoint = serving.Endpoint(pool, max_rows, views, title=f"officials-kg: {graph}")
+        try:
+            server = serving.make_server(endpoint, host, port)
+        except OSError as exc:
+            raise click.ClickException(f"cannot listen on {host}:{port} ({exc.strerror}); try another --port") from exc
+        click.echo(f"serving {graph} at http://{host}:{server.server_address[1]}/ (SPARQL endpoint /sparql); "
+                   "Ctrl-C stops", err=False)
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            server.server_close()
+    except query.QueryError as exc:
+        raise click.ClickException(str(exc)) from exc
+    finally:
+        if pool:
+            pool.close()
+        if temporary:
+            shutil.rmtree(temporary, ignore_errors=True)
 
 
 @main.command(name="eval")

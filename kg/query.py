@@ -93,17 +93,17 @@ def run(graph: Graph, query: str, bindings: dict[str, Node] | None = None) -> Re
             result.bindings  # noqa: B018 - evaluate now, so errors surface here and not mid-print
         return result
     except ParseException as exc:  # rdflib's own engine
-        raise QueryError(_syntax_error(exc.lineno, exc.col, exc.msg, query)) from exc
+        raise QueryError(syntax_error(exc.lineno, exc.col, exc.msg, query)) from exc
     except SyntaxError as exc:  # Oxigraph
         m = _OXIGRAPH_ERROR.match(str(exc.msg if exc.msg else exc))
         if not m:
             raise QueryError(f"query syntax error: {exc}") from exc
-        raise QueryError(_syntax_error(int(m[1]), int(m[2]), m[3].split("\n")[0], query)) from exc
+        raise QueryError(syntax_error(int(m[1]), int(m[2]), m[3].split("\n")[0], query)) from exc
     except Exception as exc:
         raise QueryError(f"query failed: {exc}") from exc
 
 
-def _syntax_error(line: int, col: int, message: str, query: str) -> str:
+def syntax_error(line: int, col: int, message: str, query: str) -> str:
     lines = query.splitlines()
     text = lines[line - 1] if 0 < line <= len(lines) else ""
     return f"query syntax error at line {line}, column {col}: {message}\n  {text}\n  {' ' * (col - 1)}^"

@@ -191,7 +191,7 @@ class GraphStore:
         g = Graph(identifier=URIRef(iri))
         name = ox.NamedNode(iri)
         for q in self.database.quads_for_pattern(None, None, None, name):
-            g.add((_from_ox(q.subject), _from_ox(q.predicate), _from_ox(q.object)))
+            g.add((from_ox(q.subject), from_ox(q.predicate), from_ox(q.object)))
         return g
 
     def _check_writable(self) -> None:
@@ -234,7 +234,7 @@ def _with_merge(quads: list[ox.Quad]) -> Iterator[ox.Quad]:
         yield ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph())
 
 
-def _from_ox(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
+def from_ox(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
     if isinstance(term, ox.NamedNode):
         return URIRef(term.value)
     if isinstance(term, ox.BlankNode):
