@@ -161,6 +161,29 @@ def serve(graph: str, port: int, host: str, time_limit: float, max_rows: int, wo
             shutil.rmtree(temporary, ignore_errors=True)
 
 
+@main.command()
+@click.argument("graph")
+@click.option("--endpoint", required=True, help="SPARQL 1.1 Graph Store Protocol URL, e.g. http://HOST:7878/store.")
+@click.option("--retries", default=4, show_default=True, help="Tries after a failed upload, with growing pauses.")
+@click.option("--quiet", "-q", is_flag=True, help="Print only errors.")
+def push(graph: str, endpoint: str, retries: int, quiet: bool) -> None:
+    """Upload each document's named graph (from a --store or --out directory, or graph.trig) to a SPARQL
+    server, replacing the graph there: pushing twice changes nothing.
+
+    Example: kg push output/ --endpoint http://localhost:7878/store
+    """
+    from kg.push import PushError
+    from kg.push import push as run_push
+
+    try:
+        report = run_push(graph, endpoint, retries)
+    except PushError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if not quiet:
+        click.echo(f"pushed {report.graphs} document graphs ({report.triples} triples) to {endpoint} "
+                   f"in {report.seconds:.1f} s")
+
+
 @main.command(name="eval")
 @click.option("--gold", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Annotated reference, e.g. ../shared/gold/seeds.json.")
