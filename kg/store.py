@@ -60,13 +60,16 @@ def to_ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     raise StoreError(f"cannot store the term {term!r}")
 
 
-def document_quads(iri: str, graph: Graph) -> tuple[list[ox.Quad], DocumentRecord]:
+_SOURCE_FILE = ox.NamedNode(str(OK.sourceFile))
+
+
+def document_quads(iri: str, triples: Iterable[ox.Triple]) -> tuple[list[ox.Quad], DocumentRecord]:
     """A document's triples as quads in its named graph, and its record."""
     name = ox.NamedNode(iri)
-    quads = [ox.Quad(to_ox(s), to_ox(p), to_ox(o), name) for s, p, o in graph]
+    quads = [ox.Quad(t.subject, t.predicate, t.object, name) for t in triples]
     digest = hashlib.sha256("\n".join(sorted(str(q.triple) for q in quads)).encode("utf-8")).hexdigest()
-    source = graph.value(URIRef(iri), OK.sourceFile)
-    return quads, DocumentRecord(iri, str(source) if source is not None else "", len(quads), digest)
+    source = next((q.object.value for q in quads if q.predicate == _SOURCE_FILE and q.subject == name), "")
+    return quads, DocumentRecord(iri, source, len(quads), digest)
 
 
 class GraphStore:
@@ -119,7 +122,12 @@ class GraphStore:
         del self.database
 
     def put_documents(self, documents: Iterable[tuple[str, Graph]]) -> list[str]:
-        """Replace each document's named graph by the given graph; return the IRIs that changed.
+        """Replace each document's named graph by the given rdflib graph; return the IRIs that changed."""
+        return self.put_triples((iri, (ox.Triple(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in graph))
+                                for iri, graph in documents)
+
+    def put_triples(self, documents: Iterable[tuple[str, Iterable[ox.Triple]]]) -> list[str]:
+        """Replace each document's named graph by the given triples; return the IRIs that changed.
 
         A document with the same content as stored is skipped.  Into an empty store everything is
         bulk-loaded at once (no transactions, the fastest path); otherwise each changed graph is
@@ -127,8 +135,8 @@ class GraphStore:
         """
         self._check_writable()
         changed: list[tuple[list[ox.Quad], DocumentRecord]] = []
-        for iri, graph in documents:
-            quads, record = document_quads(str(iri), graph)
+        for iri, triples in documents:
+            quads, record = document_quads(str(iri), triples)
             old = self.records.get(record.iri)
             if old is None or old.digest != record.digest:
                 changed.append((quads, record))
