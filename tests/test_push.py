@@ -13,7 +13,6 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -21,16 +20,12 @@ from click.testing import CliRunner
 from kg.cli import main
 from kg.push import PushError, document_graphs, push
 
-SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 OXIGRAPH = shutil.which("oxigraph")
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    out = tmp_path_factory.mktemp("pushed")
-    result = CliRunner().invoke(main, ["build", str(SEEDS), "--out", str(out), "--store", str(out / "store"), "-q"])
-    assert result.exit_code == 0, result.output
-    return out
+def built(seeds_build):
+    return seeds_build
 
 
 def free_port() -> int:

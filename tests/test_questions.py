@@ -18,11 +18,8 @@ SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 
 
 @pytest.fixture(scope="module")
-def seeds_dir(tmp_path_factory):
-    out = tmp_path_factory.mktemp("seeds")
-    result = CliRunner().invoke(main, ["build", str(SEEDS), "--out", str(out), "--store", str(out / "store"), "-q"])
-    assert result.exit_code == 0, result.output
-    return out
+def seeds_dir(seeds_build):
+    return seeds_build
 
 
 @pytest.fixture(scope="module")

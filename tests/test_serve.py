@@ -21,13 +21,10 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from rdflib import Graph
 
-from kg.cli import main
 from kg.serve import Endpoint, WorkerPool, _negotiate, make_server, prepare_database
 
-SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 TIME_LIMIT = 1.5
 OFFICIALS_OF_ORG = ('SELECT ?name WHERE { ?o rdfs:label "仓山区委"@zh-Hans . ?post ok:postIn ?o . '
                     '?p ok:holdsPost ?post ; rdfs:label ?name } ORDER BY ?name')
@@ -35,11 +32,8 @@ RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    out = tmp_path_factory.mktemp("served")
-    result = CliRunner().invoke(main, ["build", str(SEEDS), "--out", str(out), "--store", str(out / "store"), "-q"])
-    assert result.exit_code == 0, result.output
-    return out
+def built(seeds_build):
+    return seeds_build
 
 
 @pytest.fixture(scope="module")
