@@ -158,8 +158,8 @@ def prepare(work: Path, copies: int) -> dict:
     started = time.perf_counter()
     with GraphStore.create_or_open(work / "store") as store:
         store.put_triples(documents.items())
+        store_build = time.perf_counter() - started
         params = choose_parameters(store.database)
-    store_build = time.perf_counter() - started
     return {"copies": copies, "documents": len(documents), "triples": len(merged),
             "quads": sum(len(t) for t in documents.values()), "generate_s": generated, "store_build_s": store_build,
             "store_build_peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,

@@ -19,7 +19,7 @@ from urllib.parse import urlencode
 
 import pyoxigraph as ox
 
-from kg.store import DATABASE_DIR, is_store
+from kg.store import GraphStore, StoreError, is_store
 
 RETRYABLE = {408, 429, 500, 502, 503, 504}
 
@@ -41,10 +41,14 @@ def document_graphs(target: str | Path) -> Iterator[tuple[str, bytes, int]]:
     directory (its graph.trig) or a TriG/N-Quads file."""
     path = Path(target)
     if is_store(path):
-        database = ox.Store.read_only(str(path / DATABASE_DIR))
-        for name in sorted(database.named_graphs(), key=lambda n: n.value):
-            triples = [q.triple for q in database.quads_for_pattern(None, None, None, name)]
-            yield name.value, ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), len(triples)
+        try:
+            store = GraphStore.open(path)
+        except StoreError as exc:
+            raise PushError(str(exc)) from exc
+        with store:
+            for name in sorted(store.records):
+                triples = store.document_triples(name)
+                yield name, ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), len(triples)
         return
     if path.is_dir():
         path = path / "graph.trig"

@@ -86,7 +86,7 @@ def test_replacing_a_document_keeps_what_another_document_says(corpus, tmp_path)
         names = {str(r[0]) for r in store.dataset().query(OFFICIALS)}
         assert names == {"王五星"}
         assert list(store.records) == [str(doc_iri("b"))]
-        assert len(store) == len(store.document_graph(str(doc_iri("b"))))
+        assert len(store) == len(store.document_triples(str(doc_iri("b"))))
 
 
 def test_store_survives_reopening(built):
