@@ -234,3 +234,15 @@ def test_cli_missing_parameter(seeds_dir):
 
 def test_store_graph_is_an_rdflib_graph(seeds):
     assert isinstance(seeds["store"], Graph) and len(seeds["store"]) == len(seeds["file"])
+
+
+def test_cli_without_a_query_says_what_to_give(seeds_dir):
+    result = run("query", str(seeds_dir))
+    assert result.exit_code == 2 and "give a question name, a .rq file or SPARQL text" in result.output
+
+
+def test_cli_parameter_for_a_query_that_declares_none(seeds_dir):
+    result = run("query", str(seeds_dir), "SELECT ?s WHERE { ?s ?p ?o } LIMIT 1", "-p", "org=x")
+    assert result.exit_code == 1 and "no parameter org (its parameters: none)" in result.output
+    result = run("query", str(seeds_dir), "officials-of-org", "-p", "org")
+    assert result.exit_code == 2 and "write NAME=VALUE" in result.output
