@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import signal
 import sys
 from pathlib import Path
 
@@ -145,7 +146,8 @@ def serve(graph: str, port: int, host: str, time_limit: float, max_rows: int, wo
         except OSError as exc:
             raise click.ClickException(f"cannot listen on {host}:{port} ({exc.strerror}); try another --port") from exc
         click.echo(f"serving {graph} at http://{host}:{server.server_address[1]}/ (SPARQL endpoint /sparql); "
-                   "Ctrl-C stops", err=False)
+                   "Ctrl-C stops")
+        signal.signal(signal.SIGTERM, signal.default_int_handler)  # stop as on Ctrl-C, cleaning up
         try:
             server.serve_forever()
         except KeyboardInterrupt:

@@ -118,7 +118,10 @@ def _worker_main(conn, database_dir: str) -> None:
     database = ox.Store.read_only(database_dir)
     conn.send("ready")
     while True:
-        request = conn.recv()
+        try:
+            request = conn.recv()
+        except EOFError:  # the server is gone
+            return
         if request is None:
             return
         conn.send(execute(database, *request))

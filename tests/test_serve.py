@@ -224,7 +224,7 @@ def test_kg_serve_command_answers_and_stops(built):
         status, _, body = get(f"http://127.0.0.1:{port[1]}", OFFICIALS_OF_ORG)
         assert status == 200 and len(names_in_json(body)) == 9
     finally:
-        process.send_signal(signal.SIGINT)
+        process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=20) == 0
         process.stdout.close()
     assert set(Path(tempfile.gettempdir()).glob("kg-serve-*")) == temporary  # its copy of graph.trig is gone
