@@ -1,17 +1,24 @@
-"""Writers are atomic: a failure never leaves a half-written or truncated output file."""
+"""Writers are atomic (a failure never leaves a half-written file) and write what rdflib writes."""
 
 from __future__ import annotations
 
 import json
+import re
+from pathlib import Path
 
 import pytest
-from rdflib import Graph
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rdflib import Graph, Literal
 
-from kg import export
+from kg import export, jsonld
+from kg.load import iter_inputs, load_with_errors
 from kg.model import SourceText
 from kg.pipeline import facts_of
 from kg.quads import QuadSpool
-from kg.rdf import add_facts, new_dataset, union
+from kg.rdf import add_facts, from_term, new_dataset, to_term, union
+from kg.turtle import properties, subject_block
+from kg.vocab import OK
 
 TEXT = "6月1日，区委书记张三丰带队到青山镇东风村检查防汛工作。\n"
 
@@ -47,3 +54,108 @@ def test_jsonld_is_compact_with_ok_context(tmp_path):
     assert data["@context"]["ok"] == "https://w3id.org/officials-kg/ontology#"
     assert "张三丰" in (tmp_path / "graph.jsonld").read_text(encoding="utf-8")  # not \\u-escaped
     assert len(Graph().parse(tmp_path / "graph.jsonld", format="json-ld")) == len(g)
+
+
+# ---------------------------------------------------------------- the same as rdflib, one subject at a time
+
+ARTICLES = Path(__file__).parent / "data" / "articles"
+TRADITIONAL = ("2023-03-02 10:00:00 來源:東城日報\n\n"
+               "3月1日，岳麓區委書記張三豐帶隊到青山鎮東風村檢查春耕工作，看望慰問村民。\n")
+
+
+def rdflib_dataset(sources: list[SourceText]):
+    ds = new_dataset()
+    for source in sources:
+        add_facts(ds, facts_of(source))
+    return ds
+
+
+def sources_for_comparison() -> list[SourceText]:
+    invented = [SourceText(name, name, text, "utf-8", text, tuple(range(len(text) + 1)))
+                for name, text in (("t.txt", TEXT), ("hant.txt", TRADITIONAL))]
+    return invented + [s for path in iter_inputs([ARTICLES]) for s in load_with_errors(path)[0]]
+
+
+def subject_blocks(text: str) -> tuple[str, list[str]]:
+    """The prefix lines and the subject blocks (each ends before the blank line) of a Turtle file."""
+    head, _, body = text.partition("\n\n")
+    return head, sorted(block for block in body.split("\n\n") if block.strip())
+
+
+def named_graphs(text: str) -> tuple[str, dict[str, list[str]]]:
+    head, _, body = text.partition("\n\n")
+    graphs = {m.group(1): sorted(m.group(2).split("\n\n"))
+              for m in re.finditer(r"^(<[^>]+>) \{\n(.*?)\n\}\n", body, re.S | re.M)}
+    return head, graphs
+
+
+def canonical(value):
+    """JSON with every list in one order (the order of several values is not part of JSON-LD's meaning)."""
+    if isinstance(value, dict):
+        return {k: canonical(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return sorted((canonical(v) for v in value), key=lambda v: json.dumps(v, ensure_ascii=False, sort_keys=True))
+    return value
+
+
+@pytest.fixture(scope="module")
+def written(tmp_path_factory):
+    """Our writers and rdflib's on the same articles (with a spool that spilled to disk)."""
+    out = tmp_path_factory.mktemp("out")
+    ds = rdflib_dataset(sources_for_comparison())
+    spool = QuadSpool(budget=50)
+    for g in sorted(ds.graphs(), key=lambda g: str(g.identifier)):
+        if len(g):
+            spool.add(str(g.identifier), [(str(s), str(p), from_term(o)) for s, p, o in g])
+    assert spool.spilled
+    export.export_all(spool, out, formats=("turtle", "json-ld", "trig"))
+    return ds, union(ds), out
+
+
+def test_turtle_subjects_are_written_as_rdflib_writes_them(written):
+    _, g, out = written
+    ours = (out / "graph.ttl").read_text(encoding="utf-8")
+    assert subject_blocks(ours) == subject_blocks(g.serialize(format="turtle"))
+
+
+def test_trig_graphs_are_written_as_rdflib_writes_them(written):
+    ds, _, out = written
+    mine = named_graphs((out / "graph.trig").read_text(encoding="utf-8"))
+    assert mine == named_graphs(ds.serialize(format="trig"))
+    assert len(mine[1]) == len(sources_for_comparison())
+
+
+def test_jsonld_nodes_are_rdflib_compact_nodes(written):
+    _, g, out = written
+    ours = json.loads((out / "graph.jsonld").read_text(encoding="utf-8"))
+    theirs = json.loads(g.serialize(format="json-ld", context=jsonld.context(), auto_compact=True))
+    assert canonical(ours) == canonical(theirs)
+    assert [n["@id"] for n in ours["@graph"]] == sorted(n["@id"] for n in ours["@graph"])
+
+
+def test_turtle_subjects_come_in_iri_order(written):
+    _, _, out = written
+    subjects = [line.split(" ", 1)[0][1:-1] for line in (out / "graph.ttl").read_text(encoding="utf-8").split("\n")
+                if line.startswith("<")]
+    assert subjects == sorted(subjects) and len(subjects) == len(set(subjects))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(st.characters(blacklist_categories=("Cs",)), min_size=1), st.sampled_from([None, "zh-Hans"]))
+def test_literals_are_spelled_as_rdflib_spells_them(text, lang):
+    literal = Literal(text, lang=lang)
+    term = from_term(literal)
+    assert to_term(term) == literal  # N-Triples spelling and back
+    block = subject_block("https://w3id.org/officials-kg/resource/x", properties([(str(OK.text), term)]), 0)
+    expected = literal._literal_n3(use_plain=True)
+    assert block == f"\n<https://w3id.org/officials-kg/resource/x> ok:text {expected} .\n"
+
+
+def test_failed_streaming_write_keeps_the_old_file(tmp_path):
+    target = tmp_path / "graph.ttl"
+    export.write_atomic(target, "完整的旧图")
+    with pytest.raises(RuntimeError), export.open_atomic(target) as f:
+        f.write("半个")
+        raise RuntimeError("the writer broke off")
+    assert target.read_text(encoding="utf-8") == "完整的旧图"
+    assert [p.name for p in tmp_path.iterdir()] == ["graph.ttl"]
