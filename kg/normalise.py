@@ -337,7 +337,7 @@ def normalise(source: SourceText) -> Page:
                         bylines.append(Byline(name, "".join(out_orig[a:b]), role, a, b))
     text = "".join(out_chars)
     s0_to_raw = source.offsets
-    offsets = [s0_to_raw[to_s0[i]] for i in out_map]
+    offsets = list(map(s0_to_raw.__getitem__, map(to_s0.__getitem__, out_map)))  # raw index of each character
     offsets.append(min(offsets[-1] + 1, s0_to_raw[-1]) if offsets else 0)  # never past the raw text
     if dateline is not None and not published:
         published = f"--{int(dateline['m']):02d}-{int(dateline['d']):02d}"
