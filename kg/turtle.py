@@ -86,15 +86,18 @@ def _object_key(o: str) -> tuple:
 
 def properties(pairs: list[tuple[str, str]]) -> Properties:
     """(predicate, objects) in rdflib's order, from pairs sorted by predicate."""
-    grouped: list[tuple[str, list[str]]] = []
+    grouped: dict[str, list[str]] = {}
     for p, o in pairs:
-        if grouped and grouped[-1][0] == p:
-            grouped[-1][1].append(o)
+        if p in grouped:
+            grouped[p].append(o)
         else:
-            grouped.append((p, [o]))
-    first = [g for p in FIRST_PREDICATES for g in grouped if g[0] == p]
-    ordered = first + [g for g in grouped if g[0] not in FIRST_PREDICATES] if first else grouped
-    return [(p, sorted(objects, key=_object_key) if len(objects) > 1 else objects) for p, objects in ordered]
+            grouped[p] = [o]
+    out = [(p, grouped.pop(p)) for p in FIRST_PREDICATES if p in grouped]
+    out.extend(grouped.items())
+    for n, (p, objects) in enumerate(out):
+        if len(objects) > 1:
+            out[n] = (p, sorted(objects, key=_object_key))
+    return out
 
 
 def prefix_lines(vocabulary: Iterable[str]) -> str:
