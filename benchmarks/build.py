@@ -210,11 +210,14 @@ def main(argv: list[str] | None = None) -> None:
     runs = []
     for size in args.sizes:
         corpus = corpus_dir(args.cache, size, args.seed)
+        tries: dict[int, list[dict]] = {w: [] for w in args.workers}
+        for attempt in range(args.repeat):  # interleaved, so that a busy spell of the machine hits all alike
+            for workers in args.workers:
+                print(f"running {size:,} docs × {workers} workers ({attempt + 1}/{args.repeat}) …", file=sys.stderr)
+                tries[workers].append(measure(corpus, workers, args.cache / f"out-{size}-w{workers}"))
         for workers in args.workers:
             name = f"{size:,} docs × {workers} worker{'s' if workers > 1 else ''}"
-            print(f"running {name} …", file=sys.stderr)
-            tries = [measure(corpus, workers, args.cache / f"out-{size}-w{workers}") for _ in range(args.repeat)]
-            runs.append((name, min(tries, key=lambda r: r["seconds"]["total"])))
+            runs.append((name, min(tries[workers], key=lambda r: r["seconds"]["total"])))
     print(table(runs))
     if args.json:
         args.json.write_text(json.dumps(dict(runs), indent=1), encoding="utf-8")
