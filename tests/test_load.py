@@ -149,10 +149,25 @@ def test_iter_inputs_survives_symlink_loop(tmp_path: Path) -> None:
     _touch(root / "a.txt")
     _touch(root / "sub" / "b.txt")
     (root / "sub" / "loop").symlink_to(root, target_is_directory=True)
-    (root / "sub" / "same.txt").symlink_to(root / "a.txt")
-    (root / "self.txt").symlink_to(root / "self.txt")  # a file symlink loop: skipped
-    found = list(iter_inputs([root, root / "sub", root / "a.txt"]))
-    assert found == [root / "a.txt", root / "sub" / "b.txt"]
+    (root / "sub" / "same.txt").symlink_to(root / "a.txt")  # read once, as a.txt
+    (root / "self.txt").symlink_to(root / "self.txt")  # a file symlink loop: yielded, so loading names it
+    skipped: list[str] = []
+    found = list(iter_inputs([root, root / "sub", root / "a.txt"], on_skip=skipped.append))
+    assert found == [root / "a.txt", root / "self.txt", root / "sub" / "b.txt"]
+    assert skipped == [f"{root / 'sub' / 'loop'}: symlink loop (it points to {os.path.realpath(root)}, "
+                       "which contains it); not followed, the files in it are read once"]
+    [error] = load_with_errors(root / "self.txt")[1]
+    assert "self.txt: cannot read (Too many levels of symbolic links)" in str(error)
+
+
+def test_iter_inputs_yields_non_regular_files_for_loading_to_name(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "pipe.txt")
+    (tmp_path / "broken.txt").symlink_to(tmp_path / "gone.txt")
+    assert list(iter_inputs([tmp_path])) == [tmp_path / "broken.txt", tmp_path / "pipe.txt"]
+    with pytest.raises(LoadError, match=r"pipe\.txt: not a regular file \(a named pipe\)"):
+        load(tmp_path / "pipe.txt")  # refused without opening it (opening would wait for a writer)
+    with pytest.raises(LoadError, match=r"broken\.txt: cannot read \(No such file or directory\)"):
+        load(tmp_path / "broken.txt")
 
 
 HTML_PAGE = """<!DOCTYPE html>
@@ -288,6 +303,7 @@ def test_load_reports_permission_error_for_any_user(tmp_path: Path, monkeypatch:
     def refuse(path: Path) -> bytes:
         raise PermissionError(13, "Permission denied", str(path))
 
+    secret = _touch(tmp_path / "secret.txt")
     monkeypatch.setattr(Path, "read_bytes", refuse)
     with pytest.raises(LoadError, match=r"secret\.txt: cannot read \(Permission denied\)"):
-        load(tmp_path / "secret.txt")
+        load(secret)
