@@ -35,12 +35,13 @@ def build(inputs: tuple[Path, ...], out_dir: Path, quiet: bool) -> None:
     if missing:
         raise click.ClickException(f"no such file or directory: {', '.join(missing)}")
     result = run_build(inputs, progress=not quiet)
-    if result.documents:
-        written = export_all(result.graph, result.dataset, out_dir)
-    else:
-        written = []
     for problem in result.skipped:
         click.echo(f"skipped {problem}", err=True)
+    try:
+        written = export_all(result.graph, result.dataset, out_dir) if result.documents else []
+    except OSError as exc:
+        raise click.ClickException(f"cannot write the graph to {out_dir} ({exc.strerror or exc}); files already "
+                                   "there are left whole; check the directory and the free space") from exc
     if not quiet:
         c = result.counts()
         click.echo(f"{c['documents']} documents, {c['officials']} officials, {c['events']} events, "

@@ -53,16 +53,25 @@ def build(inputs: Iterable[str | Path], progress: bool = True) -> BuildResult:
     dataset = new_dataset()
     skipped: list[str] = []
     documents = 0
-    paths = list(iter_inputs(inputs))
+    paths = list(iter_inputs(inputs, on_skip=skipped.append))
     files = len(paths)
+    read_from: dict[str, str] = {}  # document id -> the source it was built from
     for path in tqdm(paths, desc="building", unit="file", disable=not progress or len(paths) < 20):
-        sources, errors = load_with_errors(path)
+        try:
+            sources, errors = load_with_errors(path)
+        except Exception as exc:  # a reader's bug must not cost the other files
+            skipped.append(f"{path}: could not be read ({type(exc).__name__}: {exc})")
+            continue
         skipped.extend(str(e) for e in errors)
         for source in sources:
             try:
                 facts = facts_of(source)
             except Exception as exc:  # one broken article must not cost the others
                 skipped.append(f"{source.source}: could not be analysed ({type(exc).__name__}: {exc})")
+                continue
+            if (first := read_from.setdefault(facts.doc_id, source.path)) != source.path:
+                skipped.append(f"{source.path}: same document id '{facts.doc_id}' as {first} (ids come from "
+                               "file names); rename one of them")
                 continue
             add_facts(dataset, facts)
             documents += 1
