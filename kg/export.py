@@ -2,16 +2,23 @@
 
 Each format is a small function in ``WRITERS`` (name → writer), so adding one is one entry.
 A writer never leaves a half-written file: it writes beside the target and renames.
+The RDF files are deterministic: the same triples give the same bytes, whatever the order
+they were added in and whatever Python's hash seed (rdflib's Turtle writer sorts; its JSON-LD
+and TriG writers follow set order, so their output is put in order here).
 """
 
 from __future__ import annotations
 
+import io
+import json
 import os
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from rdflib import Dataset, Graph
+from rdflib.plugins.serializers.trig import TrigSerializer
 
 from kg.vocab import PREFIXES
 
@@ -41,12 +48,32 @@ def write_turtle(graph: Graph, dataset: Dataset, path: Path) -> None:
 
 
 def write_jsonld(graph: Graph, dataset: Dataset, path: Path) -> None:
-    write_atomic(path, graph.serialize(format="json-ld", context=jsonld_context(), auto_compact=True,
-                                       ensure_ascii=False))
+    data = json.loads(graph.serialize(format="json-ld", context=jsonld_context(), auto_compact=True))
+    write_atomic(path, json.dumps(_sorted_jsonld(data), ensure_ascii=False, indent=2, sort_keys=True) + "\n")
+
+
+def _sorted_jsonld(value: Any) -> Any:
+    """Every array in a canonical order (nodes by @id, values by their JSON), except @list, whose order is data."""
+    if isinstance(value, dict):
+        return {key: item if key == "@list" else _sorted_jsonld(item) for key, item in value.items()}
+    if isinstance(value, list):
+        items = [_sorted_jsonld(item) for item in value]
+        return sorted(items, key=lambda item: json.dumps(item, ensure_ascii=False, sort_keys=True))
+    return value
+
+
+class _SortedTrigSerializer(TrigSerializer):
+    """rdflib's TriG writer with the named graphs in IRI order (it writes them in set order)."""
+
+    def __init__(self, store: Dataset) -> None:
+        super().__init__(store)
+        self.contexts.sort(key=lambda graph: graph.identifier)
 
 
 def write_trig(graph: Graph, dataset: Dataset, path: Path) -> None:
-    write_atomic(path, dataset.serialize(format="trig"))
+    stream = io.BytesIO()
+    _SortedTrigSerializer(dataset).serialize(stream, encoding="utf-8")
+    write_atomic(path, stream.getvalue())
 
 
 def write_html(graph: Graph, dataset: Dataset, path: Path) -> None:
