@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from kg import evaluate, query
 from kg.export import export_all
+
+if TYPE_CHECKING:
+    from rdflib import Graph
+
+    from kg.validate import Violation
 
 ONTOLOGY = Path(__file__).resolve().parents[1] / "ontology" / "officials.ttl"
 
@@ -24,8 +30,13 @@ def main() -> None:
 @click.option("--out", "out_dir", default="output", show_default=True, type=click.Path(path_type=Path),
               help="Directory for graph.ttl, graph.jsonld, graph.trig and graph.html.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only errors.")
-def build(inputs: tuple[Path, ...], out_dir: Path, quiet: bool) -> None:
+@click.option("--no-validate", is_flag=True,
+              help="Do not check the graph against ontology/shapes.ttl (saves about 10% on large builds).")
+def build(inputs: tuple[Path, ...], out_dir: Path, quiet: bool, no_validate: bool) -> None:
     """Read articles (.txt, .html, .jsonl files or directories) and write the graph.
+
+    Exit code 0: all read; 3: some inputs were skipped (each is named with the reason);
+    4: the graph was written but violates the shapes (see kg validate).
 
     Example: kg build seeds/ --out output/
     """
@@ -48,14 +59,58 @@ def build(inputs: tuple[Path, ...], out_dir: Path, quiet: bool) -> None:
                    f"{c['places']} places, {c['triples']} triples in {result.seconds:.1f} s")
         for path in written:
             click.echo(f"  wrote {path}")
+    violations = [] if no_validate or not result.documents else _check_shapes(result.graph, out_dir, quiet)
     if not result.files:
         raise click.ClickException(f"no .txt, .html, .htm or .jsonl file in {', '.join(map(str, inputs))}; "
                                    "nothing was written")
     if not result.documents:
         raise click.ClickException(f"none of the {result.files} files could be read (reasons above); "
                                    "nothing was written")
+    if violations:
+        sys.exit(4)
     if result.skipped:
         sys.exit(3)
+
+
+def _check_shapes(graph: Graph, out_dir: Path, quiet: bool) -> list[Violation]:
+    """Validate a built graph; report violations (the first few) on stderr."""
+    import time
+
+    from kg import validate
+
+    started = time.perf_counter()
+    violations = validate.validate(graph, validate.SHAPES)
+    if violations:
+        click.echo(f"the graph violates {len(violations)} constraints of {validate.SHAPES.name} "
+                   f"(`kg validate {out_dir}` lists them all):", err=True)
+        click.echo(validate.summary(violations, limit=10), err=True)
+    elif not quiet:
+        click.echo(f"  valid: 0 violations of {validate.SHAPES.name} ({time.perf_counter() - started:.1f} s)")
+    return violations
+
+
+@main.command(name="validate")
+@click.argument("graph")
+@click.option("--shapes", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="SHACL shapes to check against (default: the project's ontology/shapes.ttl).")
+def validate_cmd(graph: str, shapes: Path | None) -> None:
+    """Check a graph against the SHACL shapes of a well-formed graph; exit 1 if it violates them.
+
+    GRAPH is a graph file (.ttl, .jsonld, .trig) or a build's --out directory.
+
+    Example: kg validate output/
+    """
+    from kg import validate
+
+    shapes = shapes or validate.SHAPES
+    try:
+        violations = validate.validate(query.load_graph(graph), shapes)
+    except (query.QueryError, validate.ValidationError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    if violations:
+        click.echo(validate.summary(violations, limit=None))
+        raise click.ClickException(f"{len(violations)} violations of {shapes}")
+    click.echo(f"{graph}: 0 violations of {shapes}")
 
 
 @main.command(name="query")

@@ -120,13 +120,15 @@ def add_facts(dataset: Dataset, facts: Facts) -> Graph:
 
     for holding in facts.holdings:
         post = holding.post
-        key = f"{post.org}/{post.title}" if post.org else f"{holding.person}/{post.title}"
-        node = iri("post", key)
+        if not post.org:
+            # A post is a title in one organisation (ontology/shapes.ttl); when the article never
+            # says which (区委书记 with no district named), the person stays an official, without it.
+            continue
+        node = iri("post", f"{post.org}/{post.title}")
         g.add((node, RDF.type, OK.Post))
         g.add((node, OK.title, Literal(post.title)))
-        g.add((node, RDFS.label, Literal(f"{post.org or ''}{post.title}", lang="zh-Hans")))
-        if post.org:
-            g.add((node, OK.postIn, iri("org", post.org)))
+        g.add((node, RDFS.label, Literal(f"{post.org}{post.title}", lang="zh-Hans")))
+        g.add((node, OK.postIn, iri("org", post.org)))
         g.add((iri("person", holding.person), OK.holdsPost, node))
         _evidence(g, node, post.evidence, doc)
 

@@ -39,8 +39,7 @@ def test_builds_are_byte_identical_whatever_the_order_and_hash_seed(tmp_path: Pa
         for path in files:
             shutil.copy(path, directory / path.name)
     builds = [kg_build([forward], tmp_path / "a", "0"),
-              kg_build([backward], tmp_path / "b", "4242"),
-              kg_build(sorted(backward.iterdir(), reverse=True), tmp_path / "c", "7")]  # files named in reverse
+              kg_build(sorted(backward.iterdir(), reverse=True), tmp_path / "b", "4242")]  # files named in reverse
     for build in builds:
         output = build.communicate()[0]
         assert build.returncode == 0, output.decode()
@@ -48,7 +47,6 @@ def test_builds_are_byte_identical_whatever_the_order_and_hash_seed(tmp_path: Pa
         first = (tmp_path / "a" / name).read_bytes()
         assert len(first) > 10_000
         assert (tmp_path / "b" / name).read_bytes() == first, name
-        assert (tmp_path / "c" / name).read_bytes() == first, name
 
 
 ARTICLES = {
