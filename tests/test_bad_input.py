@@ -18,7 +18,7 @@ from rdflib import Graph, Literal
 
 from kg import export
 from kg.cli import main
-from kg.load import MAX_FILE_BYTES, load_with_errors
+from kg.load import MAX_ARTICLE_CHARS, MAX_FILE_BYTES, load_with_errors
 from kg.vocab import OK
 
 ARTICLE = (
@@ -85,6 +85,7 @@ def bad_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     with (src / "huge.txt").open("w", encoding="utf-8") as f:
         for _ in range(50 * 2**20 // len(article(7).encode()) + 1):
             f.write(article(7))
+    (src / "long.txt").write_text(article(10) * (MAX_ARTICLE_CHARS // len(article(10)) + 1), encoding="utf-8")
     (src / "sub").mkdir()
     (src / "sub" / "good_nested.txt").write_text(article(8), encoding="utf-8")
     (src / "sub" / "loop").symlink_to(src, target_is_directory=True)
@@ -107,6 +108,7 @@ def bad_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 BAD = {
     **{name: reason for name, (_, reason) in FILES.items() if reason},
     "huge.txt": f"too large for one article (50.0 MB; the limit is {MAX_FILE_BYTES // 2**20} MB)",
+    "long.txt": f"characters; the limit is {MAX_ARTICLE_CHARS:,}); split it into articles",
     "self.txt": "cannot read (Too many levels of symbolic links)",
     "pipe.txt": "not a regular file (a named pipe)",
     "sub/loop": "symlink loop",
