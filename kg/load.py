@@ -83,7 +83,8 @@ def iter_inputs(paths: Iterable[str | Path], on_skip: Callable[[str], None] | No
     that loading names them with the reason; files given explicitly are yielded whatever
     their suffix.  Symlinks are followed and real paths remembered, so a file reached
     twice is read once, and a directory symlink that points back to a directory that
-    contains it (a loop) is not followed: ``on_skip`` is told "path: reason".
+    contains it (a loop) is not followed, nor is a directory that cannot be listed: ``on_skip``
+    is told "path: reason" (without it, an unlistable directory raises ``LoadError``).
     """
     seen: set[str] = set()
     for given in paths:
@@ -100,9 +101,11 @@ def _walk(directory: Path, seen: set[str], on_skip: Callable[[str], None] | None
     try:
         entries = sorted(directory.iterdir(), key=lambda entry: entry.name)
     except OSError as error:
-        raise LoadError(
-            f"{directory}: cannot list the directory ({error.strerror}); check its permissions"
-        ) from error
+        problem = f"{directory}: cannot list the directory ({error.strerror}); check its permissions"
+        if on_skip is None:
+            raise LoadError(problem) from error
+        on_skip(problem)  # the other directories are still read
+        return
     for entry in entries:
         if entry.is_dir():
             if on_skip and entry.is_symlink() and _is_loop(directory, entry):

@@ -90,10 +90,13 @@ def bad_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     (src / "sub" / "good_nested.txt").write_text(article(8), encoding="utf-8")
     (src / "sub" / "loop").symlink_to(src, target_is_directory=True)
     (src / "sub" / "good_utf8.txt").write_text(article(9), encoding="utf-8")  # same id as ../good_utf8.txt
+    (src / "locked").mkdir()
+    (src / "locked" / "good_but_hidden.txt").write_text(article(11), encoding="utf-8")
     (src / "self.txt").symlink_to(src / "self.txt")
     os.mkfifo(src / "pipe.txt")
 
-    # We run as root, who may read a file whatever its mode: refuse secret.txt as the OS would.
+    # We run as root, who may read a file whatever its mode: refuse secret.txt and the directory
+    # locked/ as the OS would refuse another user.
     read_bytes = Path.read_bytes
 
     def refuse_secret(path: Path) -> bytes:
@@ -101,7 +104,15 @@ def bad_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
             raise PermissionError(13, "Permission denied", str(path))
         return read_bytes(path)
 
+    iterdir = Path.iterdir
+
+    def refuse_locked(path: Path):
+        if path.name == "locked":
+            raise PermissionError(13, "Permission denied", str(path))
+        return iterdir(path)
+
     monkeypatch.setattr(Path, "read_bytes", refuse_secret)
+    monkeypatch.setattr(Path, "iterdir", refuse_locked)
     return src
 
 
@@ -112,6 +123,7 @@ BAD = {
     "self.txt": "cannot read (Too many levels of symbolic links)",
     "pipe.txt": "not a regular file (a named pipe)",
     "sub/loop": "symlink loop",
+    "locked": "cannot list the directory (Permission denied)",
     "sub/good_utf8.txt": "same document id 'good_utf8'",
 }
 

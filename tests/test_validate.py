@@ -160,7 +160,7 @@ def test_kg_validate_prints_violations_and_fails(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["validate", str(path)])
     assert result.exit_code == 1
     assert f"东城区委书记 <{RES}post/东城区委/书记> ok:postIn: a post needs exactly one organisation" in result.output
-    assert "1 violations of" in result.output and "Traceback" not in result.output
+    assert "Error: 1 violation of" in result.output and "Traceback" not in result.output
 
 
 def test_kg_validate_passes_a_good_graph(tmp_path: Path) -> None:
