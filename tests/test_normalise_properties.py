@@ -51,7 +51,7 @@ def assert_points_back(page: Page) -> None:
 
 
 # KG_HYPOTHESIS_EXAMPLES=5000 for a longer search than the suite's.
-FAST = settings(max_examples=int(os.environ.get("KG_HYPOTHESIS_EXAMPLES", "300")), deadline=None,
+FAST = settings(max_examples=int(os.environ.get("KG_HYPOTHESIS_EXAMPLES", "200")), deadline=None,
                 suppress_health_check=[HealthCheck.too_slow])
 
 
