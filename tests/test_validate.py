@@ -207,3 +207,19 @@ def test_kg_build_reports_violations_with_exit_code_4(tmp_path: Path, monkeypatc
 
 def test_violation_str_without_label() -> None:
     assert str(Violation("ok:Place", None, None, "a cycle", "x")) == "ok:Place: a cycle (value: x)"
+
+
+def test_shapes_pyshacl_cannot_use_are_a_clear_error(tmp_path: Path) -> None:
+    shapes = tmp_path / "shapes.ttl"
+    shapes.write_text(PREFIXES + """@prefix sh: <http://www.w3.org/ns/shacl#> .
+<#Bad> a sh:NodeShape ; sh:targetClass ok:Person ; sh:property [ sh:path ok:role ; sh:minCount "many" ] .
+""", encoding="utf-8")
+    with pytest.raises(validation.ValidationError, match=r"shapes\.ttl: the shapes cannot be used"):
+        validate(graph(GOOD), shapes)
+
+
+def test_a_graph_in_another_store_is_validated_on_a_copy() -> None:
+    g = Graph(store="Oxigraph")
+    for triple in broken("DELETE WHERE { res:event/d1-e1 ok:leader ?p }"):
+        g.add(triple)
+    assert [v.path for v in validate(g)] == ["ok:leader"]
