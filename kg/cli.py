@@ -79,7 +79,10 @@ def _check_shapes(graph: Graph, out_dir: Path, quiet: bool) -> list[Violation]:
     from kg import validate
 
     started = time.perf_counter()
-    violations = validate.validate(graph, validate.SHAPES)
+    try:
+        violations = validate.validate(graph, validate.SHAPES)
+    except validate.ValidationError as exc:
+        raise click.ClickException(f"{exc}; the graph was written, --no-validate skips the check") from exc
     if violations:
         click.echo(f"the graph violates {_count(len(violations), 'constraint')} of {validate.SHAPES.name} "
                    f"(`kg validate {out_dir}` lists them all):", err=True)

@@ -223,3 +223,13 @@ def test_a_graph_in_another_store_is_validated_on_a_copy() -> None:
     for triple in broken("DELETE WHERE { res:event/d1-e1 ok:leader ?p }"):
         g.add(triple)
     assert [v.path for v in validate(g)] == ["ok:leader"]
+
+
+def test_kg_build_with_unusable_shapes_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    shapes = tmp_path / "shapes.ttl"
+    shapes.write_text("not turtle", encoding="utf-8")
+    monkeypatch.setattr(validation, "SHAPES", shapes)
+    result = CliRunner().invoke(main, ["build", str(tmp_path / "a.txt"), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "shapes.ttl: not readable SHACL shapes" in result.output and "--no-validate" in result.output
