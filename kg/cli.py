@@ -89,7 +89,7 @@ def query_cmd(graph: str, sparql: str | None, params: tuple[str, ...], list_ques
     """Run a shipped question, a .rq file or SPARQL text on a graph file, a build's --out directory
     or a --store directory.
 
-    Example: kg query output/ officials-of-org --param org=仓山区委
+    Example: kg query output/ officials-of-org --param org=东城区委
 
     Example: kg query output/ 'SELECT ?name WHERE { ?p a ok:Official ; rdfs:label ?name }'
     """
