@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import shutil
+import signal
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
-from kg import evaluate, query
+from kg import evaluate, query, questions
 from kg.export import export_all
 
 if TYPE_CHECKING:
-    from rdflib import Graph
+    from rdflib import Dataset, Graph
 
     from kg.validate import Violation
 
@@ -29,16 +31,19 @@ def main() -> None:
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--out", "out_dir", default="output", show_default=True, type=click.Path(path_type=Path),
               help="Directory for graph.ttl, graph.jsonld, graph.trig and graph.html.")
+@click.option("--store", "store_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Also keep the graph in an embedded database here (one named graph per document, "
+                   "replaced when its document changes); `kg query` and `kg serve` read it without parsing.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only errors.")
 @click.option("--no-validate", is_flag=True,
               help="Do not check the graph against ontology/shapes.ttl (a quarter of a large build's time).")
-def build(inputs: tuple[Path, ...], out_dir: Path, quiet: bool, no_validate: bool) -> None:
+def build(inputs: tuple[Path, ...], out_dir: Path, store_dir: Path | None, quiet: bool, no_validate: bool) -> None:
     """Read articles (.txt, .html, .jsonl files or directories) and write the graph.
 
     Exit code 0: all read; 3: some inputs were skipped (each is named with the reason);
     4: the graph was written but violates the shapes (see kg validate).
 
-    Example: kg build seeds/ --out output/
+    Example: kg build seeds/ --out output/ --store output/store
     """
     from kg.pipeline import build as run_build
 
@@ -53,6 +58,8 @@ def build(inputs: tuple[Path, ...], out_dir: Path, quiet: bool, no_validate: boo
     except OSError as exc:
         raise click.ClickException(f"cannot write the graph to {out_dir} ({exc.strerror or exc}); files already "
                                    "there are left whole; check the directory and the free space") from exc
+    if store_dir and result.documents:
+        written.append(_write_store(result.dataset, store_dir, quiet))
     if not quiet:
         c = result.counts()
         click.echo(f"{c['documents']} documents, {c['officials']} officials, {c['events']} events, "
@@ -120,22 +127,126 @@ def validate_cmd(graph: str, shapes: Path | None) -> None:
     click.echo(f"{graph}: 0 violations of {shapes}")
 
 
+def _write_store(dataset: Dataset, store_dir: Path, quiet: bool) -> Path:
+    from kg.store import GraphStore, StoreError
+
+    try:
+        with GraphStore.create_or_open(store_dir) as store:
+            changed = store.put_dataset(dataset)
+            if not quiet:
+                click.echo(f"store {store_dir}: {len(changed)} document graphs written, "
+                           f"{len(store.records)} documents, {len(store)} triples")
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from exc
+    return store_dir
+
+
 @main.command(name="query")
 @click.argument("graph")
-@click.argument("sparql")
+@click.argument("sparql", required=False)
+@click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE",
+              help="A value for a question's parameter (repeatable), e.g. --param org=东城区委.")
+@click.option("--list", "list_questions", is_flag=True, help="List the shipped questions and their parameters.")
 @click.option("--format", "fmt", type=click.Choice(sorted(query.FORMATS)), default="table", show_default=True)
-def query_cmd(graph: str, sparql: str, fmt: str) -> None:
-    """Run SPARQL (text or a .rq file) on a graph file or a build's --out directory.
+def query_cmd(graph: str, sparql: str | None, params: tuple[str, ...], list_questions: bool, fmt: str) -> None:
+    """Run a shipped question, a .rq file or SPARQL text on a graph file, a build's --out directory
+    or a --store directory.
+
+    Example: kg query output/ officials-of-org --param org=东城区委
 
     Example: kg query output/ 'SELECT ?name WHERE { ?p a ok:Official ; rdfs:label ?name }'
     """
+    if list_questions:
+        click.echo(questions.listing())
+        return
+    if not sparql:
+        raise click.UsageError("give a question name, a .rq file or SPARQL text (`--list` shows the questions)")
+    values = {}
+    for param in params:
+        name, sep, value = param.partition("=")
+        if not sep:
+            raise click.BadParameter(f"{param!r}: write NAME=VALUE", param_hint="--param")
+        values[name.strip()] = value
     try:
-        g = query.load_graph(graph)
-        result = query.run(g, query.query_text(sparql))
-    except query.QueryError as exc:
+        question = questions.resolve(sparql)
+        result = query.run(query.load_graph(graph), question.text, question.bindings(values))
+    except (query.QueryError, questions.QuestionError) as exc:
         raise click.ClickException(str(exc)) from exc
     text = query.FORMATS[fmt](result)
     click.echo(text, nl=not text.endswith("\n"))
+
+
+@main.command()
+@click.argument("graph")
+@click.option("--port", default=7878, show_default=True, help="TCP port (0 picks a free one).")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; the default answers this machine only.")
+@click.option("--time-limit", default=10.0, show_default=True, help="Seconds a query may run before it is stopped.")
+@click.option("--max-rows", default=10_000, show_default=True, help="Rows (or triples) a result may have at most.")
+@click.option("--workers", default=2, show_default=True, help="Queries answered at the same time.")
+@click.option("--views", "views_dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
+              help="Directory of graph views (graph.html …) to link from the page "
+                   "(default: the output directory the graph is in).")
+def serve(graph: str, port: int, host: str, time_limit: float, max_rows: int, workers: int,
+          views_dir: Path | None) -> None:
+    """Serve a read-only SPARQL 1.1 endpoint and a query page for a graph file, --out or --store directory.
+
+    Example: kg serve output/ --port 7878
+    """
+    from kg import serve as serving
+
+    try:
+        database, temporary = serving.prepare_database(graph)
+    except query.QueryError as exc:
+        raise click.ClickException(str(exc)) from exc
+    pool = None
+    try:
+        pool = serving.WorkerPool(database, workers, time_limit)
+        views = views_dir or serving.views_of(graph)
+        endpoint = serving.Endpoint(pool, max_rows, views, title=f"officials-kg: {graph}")
+        try:
+            server = serving.make_server(endpoint, host, port)
+        except OSError as exc:
+            raise click.ClickException(f"cannot listen on {host}:{port} ({exc.strerror}); try another --port") from exc
+        click.echo(f"serving {graph} at http://{host}:{server.server_address[1]}/ (SPARQL endpoint /sparql); "
+                   "Ctrl-C stops")
+        signal.signal(signal.SIGTERM, signal.default_int_handler)  # stop as on Ctrl-C, cleaning up
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            server.server_close()
+    except query.QueryError as exc:
+        raise click.ClickException(str(exc)) from exc
+    finally:
+        if pool:
+            pool.close()
+        if temporary:
+            shutil.rmtree(temporary, ignore_errors=True)
+
+
+@main.command()
+@click.argument("graph")
+@click.option("--endpoint", required=True, help="SPARQL 1.1 Graph Store Protocol URL, e.g. http://HOST:7878/store.")
+@click.option("--retries", default=4, show_default=True, help="Tries after a failed upload, with growing pauses.")
+@click.option("--quiet", "-q", is_flag=True, help="Print only errors.")
+def push(graph: str, endpoint: str, retries: int, quiet: bool) -> None:
+    """Upload each document's named graph (from a --store or --out directory, or graph.trig) to a SPARQL
+    server, replacing the graph there: pushing twice changes nothing.
+
+    Example: kg push output/ --endpoint http://localhost:7878/store
+    """
+    from kg.push import PushError
+    from kg.push import push as run_push
+
+    try:
+        report = run_push(graph, endpoint, retries)
+    except PushError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if not quiet:
+        click.echo(f"pushed {report.graphs} document graphs ({report.triples} triples) to {endpoint} "
+                   f"in {report.seconds:.1f} s")
 
 
 @main.command(name="eval")

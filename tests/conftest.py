@@ -41,3 +41,19 @@ def mentions_of_fixture() -> Callable[..., Mentions]:
 @pytest.fixture(name="facts_of")
 def facts_of_fixture() -> Callable[..., Facts]:
     return facts_of
+
+
+@pytest.fixture(scope="session")
+def seeds_build(tmp_path_factory):
+    """The seeds built once per run by `kg build seeds/ --out DIR --store DIR/store`; read it, never change it."""
+    from pathlib import Path
+
+    from click.testing import CliRunner
+
+    from kg.cli import main
+
+    seeds = Path(__file__).resolve().parents[1] / "seeds"
+    out = tmp_path_factory.mktemp("seeds_build")
+    result = CliRunner().invoke(main, ["build", str(seeds), "--out", str(out), "--store", str(out / "store"), "-q"])
+    assert result.exit_code == 0, result.output
+    return out

@@ -1,0 +1,248 @@
+"""An embedded, persistent graph store: Oxigraph on disk, queried through rdflib (oxrdflib).
+
+A store directory holds ``oxigraph/`` (the database) and ``documents.json`` (one record per
+document: its named graph's IRI, source file, triple count and content digest).  Each document
+lives in its own named graph, named by the document IRI as ``kg.rdf`` makes it, so one document
+can be replaced or removed without touching the others; a document whose content is unchanged
+is not rewritten.  Queries see the union of all named graphs, as with graph.trig.
+
+Writing goes through pyoxigraph directly (rdflib's one-triple-at-a-time path is slower); reading
+goes through an rdflib ``Dataset``, so ``kg.query`` works the same on a file or a store.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+from oxrdflib import OxigraphStore
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib.term import Node
+
+from kg.export import write_atomic
+from kg.vocab import OK, bind_prefixes
+
+RECORDS_FILE = "documents.json"
+DATABASE_DIR = "oxigraph"
+FORMAT_VERSION = 1
+
+
+class StoreError(ValueError):
+    """A directory that is not a usable store; the message names it and says what to do."""
+
+
+@dataclass(frozen=True)
+class DocumentRecord:
+    """What the store knows about one document without reading its graph."""
+
+    iri: str  # the named graph (= the ok:Document IRI)
+    source: str  # ok:sourceFile, e.g. 000_ab4644af44d55d94.txt
+    triples: int
+    digest: str  # sha256 of the graph's sorted N-Triples: equal content, equal digest
+
+
+def is_store(path: str | Path) -> bool:
+    return (Path(path) / RECORDS_FILE).is_file()
+
+
+def to_ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    if isinstance(term, URIRef):
+        return ox.NamedNode(term)
+    if isinstance(term, BNode):
+        return ox.BlankNode(term)
+    if isinstance(term, Literal):
+        datatype = ox.NamedNode(term.datatype) if term.datatype else None
+        return ox.Literal(str(term), language=term.language, datatype=datatype)
+    raise StoreError(f"cannot store the term {term!r}")
+
+
+_SOURCE_FILE = ox.NamedNode(str(OK.sourceFile))
+
+
+def document_quads(iri: str, triples: Iterable[ox.Triple]) -> tuple[list[ox.Quad], DocumentRecord]:
+    """A document's triples as quads in its named graph, and its record."""
+    name = ox.NamedNode(iri)
+    quads = [ox.Quad(t.subject, t.predicate, t.object, name) for t in triples]
+    digest = hashlib.sha256("\n".join(sorted(str(q.triple) for q in quads)).encode("utf-8")).hexdigest()
+    source = next((q.object.value for q in quads if q.predicate == _SOURCE_FILE and q.subject == name), "")
+    return quads, DocumentRecord(iri, source, len(quads), digest)
+
+
+class GraphStore:
+    """One store directory, open for reading (any number of processes) or writing (one)."""
+
+    def __init__(self, path: Path, database: ox.Store, records: dict[str, DocumentRecord], read_only: bool):
+        self.path = path
+        self.database = database
+        self.records = records
+        self.read_only = read_only
+
+    @classmethod
+    def open(cls, path: str | Path, read_only: bool = True) -> GraphStore:
+        """Open an existing store; a missing or foreign directory is a StoreError naming it."""
+        path = Path(path)
+        if not is_store(path):
+            raise StoreError(f"{path}: not a graph store (no {RECORDS_FILE}); "
+                             f"make one with `kg build INPUT --store {path}`")
+        records = _read_records(path)
+        try:
+            database = (ox.Store.read_only if read_only else ox.Store)(str(path / DATABASE_DIR))
+        except OSError as exc:
+            raise StoreError(f"{path}: the database cannot be opened ({exc}); is another `kg build` "
+                             "writing to it?") from exc
+        return cls(path, database, records, read_only)
+
+    @classmethod
+    def create_or_open(cls, path: str | Path) -> GraphStore:
+        """Open a store for writing, creating it if the directory is missing or empty."""
+        path = Path(path)
+        if is_store(path):
+            return cls.open(path, read_only=False)
+        if path.exists() and (not path.is_dir() or any(path.iterdir())):
+            raise StoreError(f"{path}: exists and is not a graph store; choose a new directory for --store")
+        path.mkdir(parents=True, exist_ok=True)
+        database = ox.Store(str(path / DATABASE_DIR))
+        store = cls(path, database, {}, read_only=False)
+        store._save_records()
+        return store
+
+    def __enter__(self) -> GraphStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if not self.read_only:
+            self.database.flush()
+        del self.database
+
+    def put_documents(self, documents: Iterable[tuple[str, Graph]]) -> list[str]:
+        """Replace each document's named graph by the given rdflib graph; return the IRIs that changed."""
+        return self.put_triples((iri, (ox.Triple(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in graph))
+                                for iri, graph in documents)
+
+    def put_triples(self, documents: Iterable[tuple[str, Iterable[ox.Triple]]]) -> list[str]:
+        """Replace each document's named graph by the given triples; return the IRIs that changed.
+
+        A document with the same content as stored is skipped.  Into an empty store everything is
+        bulk-loaded at once (no transactions, the fastest path); otherwise each changed graph is
+        dropped and rewritten.
+        """
+        self._check_writable()
+        changed: list[tuple[list[ox.Quad], DocumentRecord]] = []
+        for iri, triples in documents:
+            quads, record = document_quads(str(iri), triples)
+            old = self.records.get(record.iri)
+            if old is None or old.digest != record.digest:
+                changed.append((quads, record))
+        if not changed:
+            return []
+        # mark the graphs about to change as unknown first, so a write cut short is redone next time
+        for _, record in changed:
+            if record.iri in self.records:
+                self.records[record.iri] = DocumentRecord(record.iri, record.source, 0, "")
+        self._save_records()
+        if not self.records:
+            self.database.clear()  # leftovers of a first write that was cut short
+            self.database.bulk_extend(q for quads, _ in changed for q in _with_merge(quads))
+        else:
+            for quads, record in changed:
+                self._drop_graph(record.iri, keep={q.triple for q in quads})
+                self.database.extend(_with_merge(quads))
+        for _, record in changed:
+            self.records[record.iri] = record
+        self._save_records()
+        return [record.iri for _, record in changed]
+
+    def put_dataset(self, dataset: Dataset) -> list[str]:
+        """Every non-empty named graph of a build's dataset (one per document)."""
+        return self.put_documents((str(g.identifier), g) for g in dataset.graphs()
+                                  if isinstance(g.identifier, URIRef) and len(g))
+
+    def remove_documents(self, iris: Iterable[str]) -> list[str]:
+        """Drop documents' named graphs; return those that were there."""
+        self._check_writable()
+        removed = [str(i) for i in iris if str(i) in self.records]
+        for iri in removed:
+            self._drop_graph(iri, keep=set())
+            del self.records[iri]
+        if removed:
+            self._save_records()
+        return removed
+
+    def _drop_graph(self, iri: str, keep: set[ox.Triple]) -> None:
+        """Remove a named graph, and from the merged graph each of its triples no other document has."""
+        name = ox.NamedNode(iri)
+        old = [q.triple for q in self.database.quads_for_pattern(None, None, None, name)]
+        self.database.remove_graph(name)
+        for t in old:
+            if t not in keep and not any(isinstance(q.graph_name, ox.NamedNode)
+                                         for q in self.database.quads_for_pattern(t.subject, t.predicate, t.object)):
+                self.database.remove(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()))
+
+    def __len__(self) -> int:
+        """Distinct triples over all documents (what graph.ttl would hold)."""
+        return int(next(iter(self.database.query("SELECT (COUNT(*) AS ?n) { ?s ?p ?o }")))[0].value)
+
+    def dataset(self) -> Dataset:
+        """An rdflib view for SPARQL through the rdflib API: the merged graph by default, and each
+        document's graph by name (``GRAPH ?doc { … }``)."""
+        return bind_prefixes(Dataset(store=OxigraphStore(store=self.database)))
+
+    def document_triples(self, iri: str) -> list[ox.Triple]:
+        """One document's named graph (e.g. to upload it elsewhere)."""
+        return [q.triple for q in self.database.quads_for_pattern(None, None, None, ox.NamedNode(iri))]
+
+    def _check_writable(self) -> None:
+        if self.read_only:
+            raise StoreError(f"{self.path}: opened read-only")
+
+    def _save_records(self) -> None:
+        data = {"format": FORMAT_VERSION, "documents": [asdict(r) for r in sorted(self.records.values(),
+                                                                                   key=lambda r: r.iri)]}
+        write_atomic(self.path / RECORDS_FILE, json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+
+
+FILE_FORMATS = {".ttl": ox.RdfFormat.TURTLE, ".trig": ox.RdfFormat.TRIG, ".jsonld": ox.RdfFormat.JSON_LD,
+                ".json": ox.RdfFormat.JSON_LD, ".nt": ox.RdfFormat.N_TRIPLES, ".nq": ox.RdfFormat.N_QUADS}
+
+
+def _with_merge(quads: list[ox.Quad]) -> Iterator[ox.Quad]:
+    """Each quad, and its triple in the default graph, which holds the merge of all documents.
+
+    Oxigraph's own union of named graphs (0.5) counts a triple once per graph it is in, so the
+    merge is kept explicitly: a triple two documents share is then one triple, as in graph.ttl.
+    """
+    for q in quads:
+        yield q
+        yield ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph())
+
+
+def from_ox(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    return Literal(term.value, datatype=URIRef(term.datatype.value))
+
+
+def _read_records(path: Path) -> dict[str, DocumentRecord]:
+    try:
+        data = json.loads((path / RECORDS_FILE).read_text(encoding="utf-8"))
+        if data.get("format") != FORMAT_VERSION:
+            raise StoreError(f"{path / RECORDS_FILE}: store format {data.get('format')!r}, this kg reads "
+                             f"{FORMAT_VERSION}; rebuild it with `kg build INPUT --store NEW_DIR`")
+        return {d["iri"]: DocumentRecord(**d) for d in data["documents"]}
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        if isinstance(exc, StoreError):
+            raise
+        raise StoreError(f"{path / RECORDS_FILE}: unreadable store records ({exc}); "
+                         "rebuild the store with `kg build INPUT --store NEW_DIR`") from exc
+

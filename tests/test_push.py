@@ -1,0 +1,159 @@
+"""kg push against a real Oxigraph server (PyPI `oxigraph`) on a free loopback port, and against
+small stand-in servers that fail or refuse."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import socket
+import subprocess
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from click.testing import CliRunner
+
+from kg.cli import main
+from kg.push import PushError, document_graphs, push
+
+OXIGRAPH = shutil.which("oxigraph")
+
+pytestmark = pytest.mark.server
+
+
+@pytest.fixture(scope="module")
+def built(seeds_build):
+    return seeds_build
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture()
+def oxigraph_server(tmp_path):
+    if OXIGRAPH is None:
+        pytest.fail("the `oxigraph` server is missing: pip install -e '.[test]'")
+    port = free_port()
+    process = subprocess.Popen([OXIGRAPH, "serve", "--location", str(tmp_path / "db"), "--bind", f"127.0.0.1:{port}"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                urllib.request.urlopen(url + "/", timeout=2).close()
+                break
+            except (urllib.error.URLError, ConnectionError):
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"oxigraph did not start: {process.stderr.read().decode()}") from None
+                time.sleep(0.2)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+        process.stderr.close()
+
+
+def sparql(url: str, query: str) -> list[dict[str, str]]:
+    request = urllib.request.Request(url + "/query", data=urllib.parse.urlencode({"query": query}).encode(),
+                                     headers={"Accept": "application/sparql-results+json"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        data = json.loads(response.read())
+    return [{k: v["value"] for k, v in row.items()} for row in data["results"]["bindings"]]
+
+
+COUNT = "SELECT (COUNT(*) AS ?quads) (COUNT(DISTINCT ?g) AS ?graphs) WHERE { GRAPH ?g { ?s ?p ?o } }"
+OFFICIALS = """PREFIX ok: <https://w3id.org/officials-kg/ontology#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT DISTINCT ?name WHERE { GRAPH ?g { ?o rdfs:label "仓山区委"@zh-Hans . ?post ok:postIn ?o }
+  GRAPH ?h { ?p ok:holdsPost ?post ; rdfs:label ?name } } ORDER BY ?name"""
+
+
+def test_push_twice_to_oxigraph_changes_nothing(built, oxigraph_server):
+    local = list(document_graphs(built / "store"))
+    quads = sum(n for _, _, n in local)
+    result = CliRunner().invoke(main, ["push", str(built / "store"), "--endpoint", oxigraph_server + "/store"])
+    assert result.exit_code == 0, result.output
+    assert f"pushed 5 document graphs ({quads} triples)" in result.output
+    first = sparql(oxigraph_server, COUNT)
+    assert first == [{"quads": str(quads), "graphs": "5"}]
+    # again, from the TriG file of the same build this time
+    report = push(built, oxigraph_server + "/store")
+    assert (report.graphs, report.triples, report.attempts) == (5, quads, 5)
+    assert sparql(oxigraph_server, COUNT) == first
+    names = [r["name"] for r in sparql(oxigraph_server, OFFICIALS)]
+    assert len(names) == 9 and {"郑子记", "黄翔", "余垂霄"} <= set(names)
+
+
+def test_store_and_trig_give_the_same_graphs(built):
+    assert [(g, n) for g, _, n in document_graphs(built / "store")] == [
+        (g, n) for g, _, n in document_graphs(built / "graph.trig")]
+
+
+class FlakyStore(BaseHTTPRequestHandler):
+    """Answers 503 to the first ``failures`` PUTs, then 204; 403 when ``refuse`` is set."""
+
+    failures = 0
+    refuse = False
+    seen: list[str] = []
+
+    def do_PUT(self) -> None:  # noqa: N802
+        self.rfile.read(int(self.headers["Content-Length"]))
+        type(self).seen.append(self.path)
+        if type(self).refuse:
+            self.send_error(403, "read-only store")
+        elif len(type(self).seen) <= type(self).failures:
+            self.send_error(503, "busy")
+        else:
+            self.send_response(204)
+            self.end_headers()
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+@pytest.fixture()
+def flaky():
+    FlakyStore.seen, FlakyStore.failures, FlakyStore.refuse = [], 0, False
+    server = ThreadingHTTPServer(("127.0.0.1", 0), FlakyStore)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/store", FlakyStore
+    server.shutdown()
+    server.server_close()
+
+
+def test_busy_answers_are_retried(built, flaky):
+    url, handler = flaky
+    handler.failures = 2
+    report = push(built, url, retries=3, pause=0.01)
+    assert report.graphs == 5 and report.attempts == 7 and len(handler.seen) == 7
+    graph = urllib.parse.parse_qs(urllib.parse.urlsplit(handler.seen[0]).query)["graph"]
+    assert graph == [next(document_graphs(built))[0]]  # ?graph= carries the document IRI
+
+
+def test_a_refusal_stops_at_once_with_the_reason(built, flaky):
+    url, handler = flaky
+    handler.refuse = True
+    with pytest.raises(PushError, match="the endpoint refused .*: 403 .*read-only store"):
+        push(built, url, retries=3, pause=0.01)
+    assert len(handler.seen) == 1
+
+
+def test_an_unreachable_endpoint_is_named_after_the_retries(built):
+    url = f"http://127.0.0.1:{free_port()}/store"
+    result = CliRunner().invoke(main, ["push", str(built), "--endpoint", url, "--retries", "1"])
+    assert result.exit_code == 1 and "after 2 tries" in result.output and "is the endpoint up?" in result.output
+
+
+def test_a_graph_without_documents_cannot_be_pushed(built):
+    result = CliRunner().invoke(main, ["push", str(built / "graph.ttl"), "--endpoint", "http://127.0.0.1:1/store"])
+    assert result.exit_code == 1 and "has no per-document graphs; push graph.trig" in result.output
+    with pytest.raises(PushError, match="not an http"):
+        push(built, "127.0.0.1:7878/store")
