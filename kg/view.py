@@ -34,9 +34,8 @@ from rdflib import Graph
 from kg import stats
 from kg.export import write_atomic
 from kg.lexicon import edge_words, network_classes
-from kg.network import KINDS, NetworkError, find, knowledge_network, neighbourhood, nodes_of, project
+from kg.network import DEFAULT_MAX_NODES, KINDS, NetworkError, find, knowledge_network, neighbourhood, nodes_of, project
 
-DEFAULT_MAX_NODES = 3000
 TOP_OFFICIALS = 10  # per-official pages written by a build
 LARGE = 1000  # above this many nodes edges are hidden while dragging or zooming
 EDGE_LENGTH = 120.0  # median edge length of the layout, in vis-network pixels
@@ -163,11 +162,6 @@ def render_view(view: View, root: str = "") -> str:
         edge_labels=[w for k, w in edge_words().items() if k in used], **_vis_assets())
 
 
-def render_html(g: Graph) -> str:
-    """The whole-graph page of an RDF graph (``graph.html``)."""
-    return render_view(select(knowledge_network(g)))
-
-
 def _period(date: str) -> tuple[tuple, str]:
     """Sort key and heading of the group an event date falls in (month; no year; no date)."""
     if re.fullmatch(r"\d{4}-\d\d-\d\d.*", date):
@@ -191,7 +185,8 @@ def render_timeline(net: nx.MultiDiGraph) -> str:
 def _counts(figures: stats.NetworkStats) -> list[tuple[str, int]]:
     classes, words = network_classes(), edge_words()
     out = [(classes[k].word, v) for k, v in figures.counts.items() if k in classes]
-    return out + [(f"{words[k.split(':', 1)[1]]}（边）", v) for k, v in figures.counts.items() if k.startswith("edges:")]
+    edges = [(f"{words[k.split(':', 1)[1]]}（边）", v) for k, v in figures.counts.items() if k.startswith("edges:")]
+    return out + edges
 
 
 def render_stats(figures: stats.NetworkStats, top: int = 50) -> str:
