@@ -65,7 +65,7 @@ class _Reader:
         self.files = {doc: str(f) for doc, f in g.subject_objects(OK.sourceFile)}
 
     def label(self, node) -> str:
-        return self.labels.get(node) or str(node).rsplit("/", 1)[-1]
+        return self.labels.get(node) or self.files.get(node) or str(node).rsplit("/", 1)[-1]
 
     def evidence(self, node) -> list[dict[str, str]]:
         out = []
@@ -271,8 +271,9 @@ def project(net: nx.MultiDiGraph, kind: str) -> nx.MultiDiGraph:
     elif kind == "events":
         keep = set(nodes_of(net, "Event", "Official", "Person", "Place", "Document"))
         out.add_nodes_from((n, net.nodes[n]) for n in keep)
-        out.add_edges_from((s, o, d) for s, o, d in net.edges(data=True)
-                           if d["kind"] in ("leader", "participant", "place", "source") and s in keep and o in keep)
+        roles = ("leader", "participant", "place")
+        out.add_edges_from((s, o, d) for s, o, d in net.edges(data=True) if s in keep and o in keep and (
+            d["kind"] in roles or d["kind"] == "source" and net.nodes[s]["kind"] == "Event"))
         out.remove_nodes_from([n for n in list(out) if out.degree(n) == 0])
     else:
         raise NetworkError(f"unknown view kind {kind!r}; choose one of {', '.join(KINDS)}")

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import math
+import random
 import re
 from dataclasses import dataclass, field
 from functools import cache
@@ -88,7 +89,11 @@ def layout(graph: nx.Graph) -> dict[str, tuple[float, float]]:
     g = igraph.Graph(n=len(nodes), edges=pairs)
     start = [[math.cos(i * 2.399963), math.sin(i * 2.399963)] for i in range(len(nodes))]  # golden-angle spiral
     start = [[x * math.sqrt(i + 1), y * math.sqrt(i + 1)] for i, (x, y) in enumerate(start)]
-    coords = g.layout_fruchterman_reingold(seed=start, niter=500).coords
+    igraph.set_random_number_generator(random.Random(len(nodes)))  # same graph, same picture
+    try:
+        coords = g.layout_fruchterman_reingold(seed=start, niter=500).coords
+    finally:
+        igraph.set_random_number_generator(random)
     lengths = sorted(math.dist(coords[a], coords[b]) for a, b in pairs)
     scale = EDGE_LENGTH / lengths[len(lengths) // 2] if lengths and lengths[len(lengths) // 2] > 0 else EDGE_LENGTH
     return {n: (round(coords[i][0] * scale, 1), round(coords[i][1] * scale, 1)) for n, i in index.items()}
