@@ -107,7 +107,7 @@ def test_too_many_nodes_are_aggregated_and_the_page_says_so(net):
     assert "红旗村" in {d["label"] for _, d in trimmed.graph.nodes(data=True)}  # the most visited place stays
 
 
-def test_layout_is_fast_repeatable_and_spread():
+def test_layout_is_repeatable_and_spread():
     import networkx as nx
 
     graph = nx.random_geometric_graph(300, 0.1, seed=3)
