@@ -110,7 +110,7 @@ def test_too_many_nodes_are_aggregated_and_the_page_says_so(net):
 def test_layout_is_repeatable_and_spread():
     import networkx as nx
 
-    graph = nx.random_geometric_graph(300, 0.1, seed=3)
+    graph = nx.random_geometric_graph(120, 0.15, seed=3)
     graph = nx.relabel_nodes(graph, str)
     first, second = layout(graph), layout(graph)
     assert first == second
