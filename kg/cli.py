@@ -12,6 +12,7 @@ import click
 
 from kg import evaluate, query, questions
 from kg.export import export_all
+from kg.network import DEFAULT_MAX_NODES, KINDS
 
 if TYPE_CHECKING:
     from rdflib import Dataset, Graph
@@ -65,7 +66,11 @@ def build(inputs: tuple[Path, ...], out_dir: Path, store_dir: Path | None, quiet
         click.echo(f"{c['documents']} documents, {c['officials']} officials, {c['events']} events, "
                    f"{c['places']} places, {c['triples']} triples in {result.seconds:.1f} s")
         for path in written:
-            click.echo(f"  wrote {path}")
+            if path.parent == out_dir:
+                click.echo(f"  wrote {path}")
+        pages = [p for p in written if p.parent != out_dir]
+        if pages:
+            click.echo(f"  wrote {len(pages)} pages in {pages[0].parent}")
     violations = [] if no_validate or not result.documents else _check_shapes(result.graph, out_dir, quiet)
     if not result.files:
         raise click.ClickException(f"no .txt, .html, .htm or .jsonl file in {', '.join(map(str, inputs))}; "
@@ -273,3 +278,58 @@ def eval_cmd(gold: Path, graphs: tuple[str, ...], ontology: Path | None, as_json
     except evaluate.EvaluationError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=1) if as_json else report.to_text())
+
+
+@main.command()
+@click.argument("graph")
+@click.option("--out", "out_file", default="view.html", show_default=True, type=click.Path(path_type=Path),
+              help="The HTML page to write (it works offline: everything it needs is inside it).")
+@click.option("--focus", help="Centre the view on this official (or any node), by name or IRI.")
+@click.option("--depth", default=2, show_default=True, type=click.IntRange(0, 10),
+              help="With --focus: how many links away from the centre to draw.")
+@click.option("--kind", type=click.Choice(KINDS), default="all", show_default=True,
+              help="officials: posts and co-participation; places: who went where; events: who did what, where.")
+@click.option("--max-nodes", default=DEFAULT_MAX_NODES, show_default=True, type=click.IntRange(1),
+              help="Above this many nodes the page shows officials and places only, and says so.")
+def view(graph: str, out_file: Path, focus: str | None, depth: int, kind: str, max_nodes: int) -> None:
+    """Write an interactive HTML view of a graph file or a build's --out directory.
+
+    Example: kg view output/ --focus 张三 --depth 2 --out view.html
+    """
+    from kg.export import write_atomic
+    from kg.network import NetworkError, knowledge_network
+    from kg.view import render_view, select
+
+    try:
+        chosen = select(knowledge_network(query.load_graph(graph)), kind, focus, depth, max_nodes)
+    except (query.QueryError, NetworkError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    write_atomic(out_file, render_view(chosen))
+    note = " (reduced: more than --max-nodes)" if chosen.notice else ""
+    click.echo(f"wrote {out_file}: {len(chosen.graph)} nodes, {chosen.graph.number_of_edges()} edges{note}")
+
+
+@main.command()
+@click.argument("graph")
+@click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write every figure to this file: .json, or .csv (one figure per row).")
+@click.option("--top", default=20, show_default=True, type=click.IntRange(1), help="Rows printed per table.")
+def stats(graph: str, out_file: Path | None, top: int) -> None:
+    """Network figures: officials by degree and betweenness, co-participation, places, communities, counts.
+
+    Example: kg stats output/ --out stats.json
+    """
+    from kg.export import write_atomic
+    from kg.network import knowledge_network
+    from kg.stats import compute
+
+    if out_file is not None and out_file.suffix.lower() not in (".json", ".csv"):
+        raise click.ClickException(f"{out_file}: --out must end in .json or .csv")
+    try:
+        figures = compute(knowledge_network(query.load_graph(graph)))
+    except query.QueryError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(figures.to_text(top), nl=False)
+    if out_file is not None:
+        write_atomic(out_file, figures.to_json() if out_file.suffix.lower() == ".json" else figures.to_csv())
+        click.echo(f"wrote {out_file}")

@@ -1,7 +1,8 @@
-"""Writers for the built graph: Turtle, JSON-LD, TriG and the HTML view, all atomic and UTF-8.
+"""Writers for the built graph: Turtle, JSON-LD, TriG and the HTML views, all atomic and UTF-8.
 
 Each format is a small function in ``WRITERS`` (name → writer), so adding one is one entry.
-A writer never leaves a half-written file: it writes beside the target and renames.
+A writer never leaves a half-written file: it writes beside the target and renames.  A writer
+that writes more than its one file (the HTML pages) returns every path it wrote.
 The RDF files are deterministic: the same triples give the same bytes, whatever the order
 they were added in and whatever Python's hash seed (rdflib's Turtle writer sorts; its JSON-LD
 and TriG writers follow set order, so their output is put in order here).
@@ -76,13 +77,14 @@ def write_trig(graph: Graph, dataset: Dataset, path: Path) -> None:
     write_atomic(path, stream.getvalue())
 
 
-def write_html(graph: Graph, dataset: Dataset, path: Path) -> None:
-    from kg.view import render_html
+def write_html(graph: Graph, dataset: Dataset, path: Path) -> list[Path]:
+    """graph.html and the pages around it: index, timeline, network figures, most connected officials."""
+    from kg.view import write_site
 
-    write_atomic(path, render_html(graph))
+    return write_site(graph, path.parent, main=path.name)
 
 
-WRITERS: dict[str, tuple[str, Callable[[Graph, Dataset, Path], None]]] = {
+WRITERS: dict[str, tuple[str, Callable[[Graph, Dataset, Path], list[Path] | None]]] = {
     "turtle": ("graph.ttl", write_turtle),
     "json-ld": ("graph.jsonld", write_jsonld),
     "trig": ("graph.trig", write_trig),
@@ -95,6 +97,5 @@ def export_all(graph: Graph, dataset: Dataset, out_dir: Path) -> list[Path]:
     written = []
     for filename, writer in WRITERS.values():
         path = out_dir / filename
-        writer(graph, dataset, path)
-        written.append(path)
+        written.extend(writer(graph, dataset, path) or [path])
     return written
