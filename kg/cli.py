@@ -6,11 +6,19 @@ import shutil
 import signal
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from kg import evaluate, query, questions
 from kg.export import export_all
+from kg.network import DEFAULT_MAX_NODES, KINDS
+
+if TYPE_CHECKING:
+    from rdflib import Graph
+
+    from kg.quads import QuadSpool
+    from kg.validate import Violation
 
 ONTOLOGY = Path(__file__).resolve().parents[1] / "ontology" / "officials.ttl"
 
@@ -31,8 +39,14 @@ def main() -> None:
 @click.option("--quiet", "-q", is_flag=True, help="Print only errors.")
 @click.option("--workers", "-j", default=1, show_default=True, type=click.IntRange(min=1),
               help="Processes that analyse articles in parallel; the output is the same for any number.")
-def build(inputs: tuple[Path, ...], out_dir: Path, store_dir: Path | None, quiet: bool, workers: int) -> None:
+@click.option("--no-validate", is_flag=True,
+              help="Do not check the graph against ontology/shapes.ttl (a quarter of a large build's time).")
+def build(inputs: tuple[Path, ...], out_dir: Path, store_dir: Path | None, quiet: bool, workers: int,
+          no_validate: bool) -> None:
     """Read articles (.txt, .html, .jsonl files or directories) and write the graph.
+
+    Exit code 0: all read; 3: some inputs were skipped (each is named with the reason);
+    4: the graph was written but violates the shapes (see kg validate).
 
     Example: kg build seeds/ --out output/ --store output/store
 
@@ -44,31 +58,87 @@ def build(inputs: tuple[Path, ...], out_dir: Path, store_dir: Path | None, quiet
     if missing:
         raise click.ClickException(f"no such file or directory: {', '.join(missing)}")
     result = run_build(inputs, progress=not quiet, workers=workers)
-    if result.documents:
-        written = export_all(result.quads, out_dir, workers=workers)
-        if store_dir:
-            written.append(_write_store(result.quads, store_dir, quiet))
-    else:
-        written = []
     for problem in result.skipped:
         click.echo(f"skipped {problem}", err=True)
+    try:
+        written = export_all(result.quads, out_dir, workers=workers) if result.documents else []
+    except OSError as exc:
+        raise click.ClickException(f"cannot write the graph to {out_dir} ({exc.strerror or exc}); files already "
+                                   "there are left whole; check the directory and the free space") from exc
+    if store_dir and result.documents:
+        written.append(_write_store(result.quads, store_dir, quiet))
     if not quiet:
         c = result.counts()
         click.echo(f"{c['documents']} documents, {c['officials']} officials, {c['events']} events, "
                    f"{c['places']} places, {c['triples']} triples in {result.seconds:.1f} s")
         for path in written:
-            click.echo(f"  wrote {path}")
+            if path.parent == out_dir:
+                click.echo(f"  wrote {path}")
+        pages = [p for p in written if p.parent != out_dir]
+        if pages:
+            click.echo(f"  wrote {len(pages)} pages in {pages[0].parent}")
+    violations = [] if no_validate or not result.documents else _check_shapes(result.graph, out_dir, quiet)
     if not result.files:
         raise click.ClickException(f"no .txt, .html, .htm or .jsonl file in {', '.join(map(str, inputs))}; "
                                    "nothing was written")
     if not result.documents:
         raise click.ClickException(f"none of the {result.files} files could be read (reasons above); "
                                    "nothing was written")
+    if violations:
+        sys.exit(4)
     if result.skipped:
         sys.exit(3)
 
 
-def _write_store(spool, store_dir: Path, quiet: bool) -> Path:
+def _check_shapes(graph: Graph, out_dir: Path, quiet: bool) -> list[Violation]:
+    """Validate a built graph; report violations (the first few) on stderr."""
+    import time
+
+    from kg import validate
+
+    started = time.perf_counter()
+    try:
+        violations = validate.validate(graph, validate.SHAPES)
+    except validate.ValidationError as exc:
+        raise click.ClickException(f"{exc}; the graph was written, --no-validate skips the check") from exc
+    if violations:
+        click.echo(f"the graph violates {_count(len(violations), 'constraint')} of {validate.SHAPES.name} "
+                   f"(`kg validate {out_dir}` lists them all):", err=True)
+        click.echo(validate.summary(violations, limit=10), err=True)
+    elif not quiet:
+        click.echo(f"  valid: 0 violations of {validate.SHAPES.name} ({time.perf_counter() - started:.1f} s)")
+    return violations
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+@main.command(name="validate")
+@click.argument("graph")
+@click.option("--shapes", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="SHACL shapes to check against (default: the project's ontology/shapes.ttl).")
+def validate_cmd(graph: str, shapes: Path | None) -> None:
+    """Check a graph against the SHACL shapes of a well-formed graph; exit 1 if it violates them.
+
+    GRAPH is a graph file (.ttl, .jsonld, .trig) or a build's --out directory.
+
+    Example: kg validate output/
+    """
+    from kg import validate
+
+    shapes = shapes or validate.SHAPES
+    try:
+        violations = validate.validate(query.load_graph(graph), shapes)
+    except (query.QueryError, validate.ValidationError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    if violations:
+        click.echo(validate.summary(violations, limit=None))
+        raise click.ClickException(f"{_count(len(violations), 'violation')} of {shapes}")
+    click.echo(f"{graph}: 0 violations of {shapes}")
+
+
+def _write_store(spool: QuadSpool, store_dir: Path, quiet: bool) -> Path:
     from kg.store import GraphStore, StoreError, put_spool
 
     try:
@@ -93,7 +163,7 @@ def query_cmd(graph: str, sparql: str | None, params: tuple[str, ...], list_ques
     """Run a shipped question, a .rq file or SPARQL text on a graph file, a build's --out directory
     or a --store directory.
 
-    Example: kg query output/ officials-of-org --param org=仓山区委
+    Example: kg query output/ officials-of-org --param org=东城区委
 
     Example: kg query output/ 'SELECT ?name WHERE { ?p a ok:Official ; rdfs:label ?name }'
     """
@@ -214,3 +284,58 @@ def eval_cmd(gold: Path, graphs: tuple[str, ...], ontology: Path | None, as_json
     except evaluate.EvaluationError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=1) if as_json else report.to_text())
+
+
+@main.command()
+@click.argument("graph")
+@click.option("--out", "out_file", default="view.html", show_default=True, type=click.Path(path_type=Path),
+              help="The HTML page to write (it works offline: everything it needs is inside it).")
+@click.option("--focus", help="Centre the view on this official (or any node), by name or IRI.")
+@click.option("--depth", default=2, show_default=True, type=click.IntRange(0, 10),
+              help="With --focus: how many links away from the centre to draw.")
+@click.option("--kind", type=click.Choice(KINDS), default="all", show_default=True,
+              help="officials: posts and co-participation; places: who went where; events: who did what, where.")
+@click.option("--max-nodes", default=DEFAULT_MAX_NODES, show_default=True, type=click.IntRange(1),
+              help="Above this many nodes the page shows officials and places only, and says so.")
+def view(graph: str, out_file: Path, focus: str | None, depth: int, kind: str, max_nodes: int) -> None:
+    """Write an interactive HTML view of a graph file or a build's --out directory.
+
+    Example: kg view output/ --focus 张三 --depth 2 --out view.html
+    """
+    from kg.export import write_atomic
+    from kg.network import NetworkError, knowledge_network
+    from kg.view import render_view, select
+
+    try:
+        chosen = select(knowledge_network(query.load_graph(graph)), kind, focus, depth, max_nodes)
+    except (query.QueryError, NetworkError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    write_atomic(out_file, render_view(chosen))
+    note = " (reduced: more than --max-nodes)" if chosen.notice else ""
+    click.echo(f"wrote {out_file}: {len(chosen.graph)} nodes, {chosen.graph.number_of_edges()} edges{note}")
+
+
+@main.command()
+@click.argument("graph")
+@click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write every figure to this file: .json, or .csv (one figure per row).")
+@click.option("--top", default=20, show_default=True, type=click.IntRange(1), help="Rows printed per table.")
+def stats(graph: str, out_file: Path | None, top: int) -> None:
+    """Network figures: officials by degree and betweenness, co-participation, places, communities, counts.
+
+    Example: kg stats output/ --out stats.json
+    """
+    from kg.export import write_atomic
+    from kg.network import knowledge_network
+    from kg.stats import compute
+
+    if out_file is not None and out_file.suffix.lower() not in (".json", ".csv"):
+        raise click.ClickException(f"{out_file}: --out must end in .json or .csv")
+    try:
+        figures = compute(knowledge_network(query.load_graph(graph)))
+    except query.QueryError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(figures.to_text(top), nl=False)
+    if out_file is not None:
+        write_atomic(out_file, figures.to_json() if out_file.suffix.lower() == ".json" else figures.to_csv())
+        click.echo(f"wrote {out_file}")

@@ -1,7 +1,8 @@
-"""Writers for the built graph: Turtle, JSON-LD, TriG and the HTML view, all atomic and UTF-8.
+"""Writers for the built graph: Turtle, JSON-LD, TriG and the HTML views, all atomic and UTF-8.
 
 Each format is a small function in ``WRITERS`` (name → writer), so adding one is one entry.
-A writer never leaves a half-written file: it writes beside the target and renames.
+A writer never leaves a half-written file: it writes beside the target and renames.  A writer
+that writes more than its one file (the HTML pages) returns every path it wrote.
 
 The RDF writers stream from a ``QuadSpool`` one subject (or, for TriG, one named graph) at a time,
 in IRI order, so the same triples always give the same bytes and a graph of millions of triples is
@@ -82,13 +83,14 @@ def write_jsonld(spool: QuadSpool, path: Path) -> None:
 
 # ---------------------------------------------------------------- HTML and all formats
 
-def write_html(spool: QuadSpool, path: Path) -> None:
-    from kg.view import render_html
+def write_html(spool: QuadSpool, path: Path) -> list[Path]:
+    """graph.html and the pages around it: index, timeline, network figures, most connected officials."""
+    from kg.view import write_site
 
-    write_atomic(path, render_html(spool.graph()))
+    return write_site(spool.graph(), path.parent, main=path.name)
 
 
-WRITERS: dict[str, tuple[str, Callable[[QuadSpool, Path], None]]] = {
+WRITERS: dict[str, tuple[str, Callable[[QuadSpool, Path], list[Path] | None]]] = {
     "turtle": ("graph.ttl", write_turtle),
     "json-ld": ("graph.jsonld", write_jsonld),
     "trig": ("graph.trig", write_trig),
@@ -96,7 +98,7 @@ WRITERS: dict[str, tuple[str, Callable[[QuadSpool, Path], None]]] = {
 }
 
 
-class ExportError(RuntimeError):
+class ExportError(OSError):
     """An output file could not be written."""
 
 
@@ -113,14 +115,18 @@ def export_all(graph: QuadSpool | Dataset, out_dir: Path, formats: tuple[str, ..
     here, forked = jobs, []
     if workers > 1 and len(jobs) > 1 and "fork" in multiprocessing.get_all_start_methods():
         context = multiprocessing.get_context("fork")  # the children share the spool: nothing is copied
-        here = jobs[:1]
-        forked = [(context.Process(target=writer, args=(spool, path), daemon=True), path) for writer, path in jobs[1:]]
+        # the HTML writer stays here: it says which pages it wrote
+        here = [job for job in jobs if job[0] is write_html] or jobs[:1]
+        forked = [(context.Process(target=writer, args=(spool, path), daemon=True), path)
+                  for writer, path in jobs if (writer, path) not in here]
         for process, _ in forked:
             process.start()
+    written = []
     for writer, path in here:
-        writer(spool, path)
+        written.extend(writer(spool, path) or [path])
     for process, path in forked:
         process.join()
         if process.exitcode != 0:
             raise ExportError(f"{path}: the process writing it failed (exit code {process.exitcode}); see above")
-    return [path for _, path in jobs]
+        written.append(path)
+    return written

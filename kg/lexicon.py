@@ -165,3 +165,27 @@ def boilerplate() -> dict[str, tuple[str, ...]]:
 @cache
 def generic_areas() -> frozenset[str]:
     return frozenset(line.strip() for _, line in _lines("generic_areas.txt"))
+
+
+@dataclass(frozen=True)
+class NodeClass:
+    name: str  # Official, Person, Organization, Place, Event, Document
+    word: str  # the Chinese word readers see
+    colour: str
+    shape: str  # a vis-network node shape
+    symbol: str  # the character that stands for the shape in a legend
+
+
+@cache
+def network_classes() -> dict[str, NodeClass]:
+    """Node classes of the views and network figures, in legend order."""
+    classes = {"Official", "Person", "Organization", "Place", "Event", "Document"}
+    rows = _rows("network_classes.tsv", ("class", "word", "colour", "shape", "symbol"))
+    return {row[0]: NodeClass(_choice("network_classes.tsv", row[0], classes), *row[1:]) for row in rows}
+
+
+@cache
+def edge_words() -> dict[str, str]:
+    """Edge kind → the Chinese word drawn on the edge."""
+    kinds = {"post", "jurisdiction", "leader", "participant", "place", "partOf", "source", "visited", "together"}
+    return {_choice("network_edges.tsv", k, kinds): w for k, w in _rows("network_edges.tsv", ("kind", "word"))}

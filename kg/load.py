@@ -13,9 +13,13 @@ import html
 import json
 import os
 import re
+import stat
+import unicodedata
 from array import array
 from bisect import bisect_left
-from collections.abc import Iterable, Iterator
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from functools import cache
 from html.entities import html5
 from pathlib import Path
 
@@ -47,40 +51,69 @@ _GB18030_SUBSETS = frozenset({"gbk", "gb2312", "hz"})
 _CJK_PREFIXES = ("utf", "gb", "big5", "cp9", "euc", "shift_jis", "iso2022", "hz", "johab")
 _META_CHARSET = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9_.:+-]+)""", re.I)
 
+# Analysing one article takes time that grows faster than its length (measured on the shared
+# 2-core machine, jieba's start-up included: 10k characters 1.8 s, 100k 11 s, 200k 73 s), so a
+# longer text (a 50 MB dump, a book) is refused with a reason instead of stalling the build.
+# The byte limit spares reading such a file at all (a .jsonl feed has none: its records are checked).
+MAX_ARTICLE_CHARS = 100_000
+MAX_FILE_BYTES = 16 * 2**20
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
+# Code points that text does not contain: controls, private use, surrogates, unassigned.
+_NOT_TEXT = frozenset({"Cc", "Co", "Cs", "Cn"})
+# Chinese articles write common characters (GB2312, or Big5's frequent set) and Latin for all but
+# a few per cent of their letters; bytes that decode by chance (a tiny binary read as UTF-16) do not.
+_COMMON_HAN = (("gb2312", 0xB0, 0xF7), ("big5", 0xA4, 0xC6))
+_MIN_HAN = 6  # with four, about one random file in 4,000 of 1-64 bytes passed; with six, one in 19,000
+_MIN_HAN_SHARE = 0.2  # of the letters: an English page quoting a Chinese name is not an article
+_MAX_UNUSUAL_SHARE = 0.2
+_MAX_NOT_TEXT_SHARE = 0.02
+_FILE_KINDS = ((stat.S_ISFIFO, "named pipe"), (stat.S_ISSOCK, "socket"), (stat.S_ISCHR, "device"),
+               (stat.S_ISBLK, "device"), (stat.S_ISDIR, "directory"))
+
 
 class LoadError(ValueError):
     """A file or JSONL line that cannot become a ``SourceText``; the message names it and the fix."""
 
 
-def iter_inputs(paths: Iterable[str | Path]) -> Iterator[Path]:
+def iter_inputs(paths: Iterable[str | Path], on_skip: Callable[[str], None] | None = None) -> Iterator[Path]:
     """Expand files and directories into article files, each once, in a deterministic order.
 
-    Directories are walked recursively in path order and yield only article suffixes;
-    files given explicitly are yielded whatever their suffix.  Symlinks are followed,
-    and resolved directories are remembered so that a symlink loop ends the walk.
+    Directories are walked recursively in name order and yield entries with article
+    suffixes, including ones that are not regular files (a FIFO, a broken symlink), so
+    that loading names them with the reason; files given explicitly are yielded whatever
+    their suffix.  Symlinks are followed and real paths remembered, so a file reached
+    twice is read once, and a directory symlink that points back to a directory that
+    contains it (a loop) is not followed, nor is a directory that cannot be listed: ``on_skip``
+    is told "path: reason" (without it, an unlistable directory raises ``LoadError``).
     """
     seen: set[str] = set()
     for given in paths:
         path = Path(given)
         if path.is_dir():
-            yield from _walk(path, seen)
+            yield from _walk(path, seen, on_skip)
         elif _first_visit(path, seen):
             yield path
 
 
-def _walk(directory: Path, seen: set[str]) -> Iterator[Path]:
+def _walk(directory: Path, seen: set[str], on_skip: Callable[[str], None] | None) -> Iterator[Path]:
     if not _first_visit(directory, seen):
         return
     try:
         entries = sorted(directory.iterdir(), key=lambda entry: entry.name)
     except OSError as error:
-        raise LoadError(
-            f"{directory}: cannot list the directory ({error.strerror}); check its permissions"
-        ) from error
+        problem = f"{directory}: cannot list the directory ({error.strerror}); check its permissions"
+        if on_skip is None:
+            raise LoadError(problem) from error
+        on_skip(problem)  # the other directories are still read
+        return
     for entry in entries:
         if entry.is_dir():
-            yield from _walk(entry, seen)
-        elif entry.suffix.lower() in SUFFIXES and entry.is_file() and _first_visit(entry, seen):
+            if on_skip and entry.is_symlink() and _is_loop(directory, entry):
+                on_skip(f"{entry}: symlink loop (it points to {os.path.realpath(entry)}, which contains it); "
+                        "not followed, the files in it are read once")
+                continue
+            yield from _walk(entry, seen, on_skip)
+        elif entry.suffix.lower() in SUFFIXES and _first_visit(entry, seen):
             yield entry
 
 
@@ -91,6 +124,12 @@ def _first_visit(path: Path, seen: set[str]) -> bool:
         return False
     seen.add(real)
     return True
+
+
+def _is_loop(directory: Path, link: Path) -> bool:
+    """Whether a directory symlink points at ``directory`` or one of its ancestors."""
+    inside, target = os.path.realpath(directory), os.path.realpath(link)
+    return inside == target or inside.startswith(target.rstrip(os.sep) + os.sep)
 
 
 def load(path: str | Path) -> list[SourceText]:
@@ -114,19 +153,30 @@ def load_with_errors(path: str | Path) -> tuple[list[SourceText], list[LoadError
     path = Path(path)
     suffix = path.suffix.lower()
     try:
-        data = _read(path)
+        data = _read(path, None if suffix == ".jsonl" else MAX_FILE_BYTES)
         if suffix == ".jsonl":
             return _load_jsonl(path, data)
         if suffix in _HTML_SUFFIXES:
             return [_load_html(path, data)], []
         raw, encoding = _decode(data, str(path))
+        _check_article(raw, str(path), encoding)
         return [_plain(path.name, path, raw, encoding)], []
     except LoadError as error:
         return [], [error]
 
 
-def _read(path: Path) -> bytes:
+def _read(path: Path, limit: int | None) -> bytes:
+    """The file's bytes; only a regular file is opened (opening a named pipe would wait forever)."""
     try:
+        info = path.stat()
+        kind = next((name for is_kind, name in _FILE_KINDS if is_kind(info.st_mode)), None)
+        if kind is not None:
+            raise LoadError(f"{path}: not a regular file (a {kind}); {_ONLY_ARTICLES}")
+        if limit is not None and info.st_size > limit:
+            raise LoadError(
+                f"{path}: too large for one article ({info.st_size / 2**20:.1f} MB; the limit is "
+                f"{limit // 2**20} MB); split it into articles, e.g. a .jsonl file with one article per line"
+            )
         return path.read_bytes()
     except OSError as error:
         raise LoadError(
@@ -146,11 +196,63 @@ def _plain(source: str, path: Path, raw: str, encoding: str, **metadata: str | N
     )
 
 
+def _check_article(text: str, where: str, encoding: str) -> None:
+    """Refuse text that cannot be a Chinese article, with the reason.
+
+    Catches what decoding lets through: a huge file, bytes that decoded as text by
+    chance (a tiny binary file reads as a few "characters" of UTF-16), and pages in
+    another language, which would otherwise count as empty articles.
+    """
+    if len(text) > MAX_ARTICLE_CHARS:
+        raise LoadError(
+            f"{where}: too long for one article ({len(text):,} characters; the limit is {MAX_ARTICLE_CHARS:,}); "
+            "split it into articles, e.g. a .jsonl file with one article per line"
+        )
+    counts = Counter(text)
+    visible = sum(n for char, n in counts.items() if not char.isspace())
+    not_text = sum(n for char, n in counts.items() if unicodedata.category(char) in _NOT_TEXT and not char.isspace())
+    if not_text > visible * _MAX_NOT_TEXT_SHARE:
+        raise LoadError(
+            f"{where}: not text ({not_text} of its {visible} characters are control, private-use or unassigned "
+            f"code points: binary data?); {_ONLY_ARTICLES}"
+        )
+    han = sum(n for char, n in counts.items() if _HAN.match(char))
+    letters = sum(n for char, n in counts.items() if char.isalpha())
+    if_chinese = f"kg reads Chinese-language articles; if it is Chinese, re-save it as UTF-8 (read as {encoding})"
+    if not han:
+        raise LoadError(f"{where}: no Chinese text; {if_chinese}")
+    if han < _MIN_HAN or han < letters * _MIN_HAN_SHARE:
+        raise LoadError(
+            f"{where}: too little Chinese text ({han} Chinese characters among {letters} letters); {if_chinese}"
+        )
+    unusual = sum(n for char, n in counts.items() if char.isalpha() and not _usual_letter(char))
+    if unusual > letters * _MAX_UNUSUAL_SHARE:
+        raise LoadError(
+            f"{where}: not Chinese text ({unusual} of its {letters} letters are neither common Chinese characters "
+            f"nor Latin: binary data, or a wrong encoding); re-save it as UTF-8 (read as {encoding})"
+        )
+
+
+@cache
+def _usual_letter(char: str) -> bool:
+    """Letters of Chinese articles: common Chinese characters, Latin (pinyin, English) and its full-width forms."""
+    if char < "\u0250" or "\uff21" <= char <= "\uff5a":
+        return True
+    for codec, first, last in _COMMON_HAN:
+        try:
+            lead = char.encode(codec)[0]
+        except UnicodeEncodeError:
+            continue
+        if first <= lead <= last:
+            return True
+    return False
+
+
 def _identity(length: int) -> tuple[int, ...]:
     """Offsets for text that is its own raw.
 
     The model wants a tuple; it costs about 36 bytes per character (a pointer and
-    an int object), i.e. some 600 MB for a 50 MB file of Chinese text.
+    an int object), i.e. 3.6 MB for an article of ``MAX_ARTICLE_CHARS``.
     """
     return tuple(range(length + 1))
 
@@ -296,6 +398,7 @@ def _jsonl_record(path: Path, lineno: int, line: str, encoding: str) -> SourceTe
     for key in ("title", "date", "url", "source"):
         if record.get(key) is not None and not isinstance(record[key], str):
             raise LoadError(f"{where}: '{key}' must be a string, not {type(record[key]).__name__}")
+    _check_article(text, where, encoding)
     return _plain(
         f"{path.name}#{lineno}",
         path,
@@ -338,6 +441,7 @@ def _load_html(path: Path, data: bytes) -> SourceText:
         raise LoadError(
             f"{path}: no article text found in the HTML; pass the article page itself, or its text as .txt"
         )
+    _check_article(text, str(path), encoding)
     return SourceText(
         source=path.name,
         path=str(path),

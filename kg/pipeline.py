@@ -41,6 +41,7 @@ class FileResult:
     """What one input file gave: each article's named graph and triples, and what was skipped."""
 
     graphs: list[EncodedGraph] = field(default_factory=list)
+    origins: list[str] = field(default_factory=list)  # the source each graph was built from
     typed: list[tuple[str, str]] = field(default_factory=list)  # (officials|events|places, IRI)
     skipped: list[str] = field(default_factory=list)
     characters: int = 0  # of the articles analysed
@@ -58,6 +59,7 @@ class BuildResult:
     # CPU time per stage, summed over workers; "spool": the parent taking their triples into the spool
     stage_seconds: dict[str, float] = field(default_factory=dict)
     typed: dict[str, set[str]] = field(default_factory=lambda: {k: set() for k in ("officials", "events", "places")})
+    origin_of: dict[str, str] = field(default_factory=dict)  # document IRI -> the source it was built from
 
     @cached_property
     def dataset(self) -> Dataset:
@@ -75,13 +77,21 @@ class BuildResult:
                 "triples": self.quads.union_size()}
 
     def add(self, done: FileResult) -> None:
-        """Take one file's graphs into the spool, noting their officials, events and places."""
-        for encoded in done.graphs:
+        """Take one file's graphs into the spool, noting their officials, events and places.
+
+        Two files whose names give the same document id would merge into one named graph:
+        the second is skipped, and said why.
+        """
+        self.skipped.extend(done.skipped)
+        for encoded, origin in zip(done.graphs, done.origins, strict=True):
+            if (first := self.origin_of.setdefault(encoded.name, origin)) != origin:
+                self.skipped.append(f"{origin}: same document id '{encoded.name.rsplit('/', 1)[-1]}' as {first} "
+                                    "(ids come from file names); rename one of them")
+                continue
             self.quads.add_encoded(encoded)
+            self.documents += 1
         for kind, node in done.typed:
             self.typed[kind].add(node)
-        self.documents += len(done.graphs)
-        self.skipped.extend(done.skipped)
         self.characters += done.characters
 
 
@@ -109,7 +119,11 @@ def analyse_file(path: Path) -> FileResult:
     result = FileResult(seconds=dict.fromkeys(STAGES, 0.0))
     seconds = result.seconds
     started = time.process_time()
-    sources, errors = load_with_errors(path)
+    try:
+        sources, errors = load_with_errors(path)
+    except Exception as exc:  # a reader's bug must not cost the other files
+        result.skipped.append(f"{path}: could not be read ({type(exc).__name__}: {exc})")
+        sources, errors = [], []
     result.skipped.extend(str(e) for e in errors)
     clock = time.process_time()
     seconds["load"] += clock - started
@@ -129,6 +143,7 @@ def analyse_file(path: Path) -> FileResult:
             clock = time.process_time()
             continue
         result.graphs.append(encoded)
+        result.origins.append(str(source.path))
         result.typed.extend((kind, s) for s, p, o in triples if p == _TYPE and (kind := _KIND_OF_CLASS.get(o)))
         result.characters += len(source.raw)
     return result
@@ -154,7 +169,7 @@ def build(inputs: Iterable[str | Path], progress: bool = True, workers: int = 1,
     warm_up()  # before forking, so that workers share the loaded dictionaries
     result = BuildResult(spool if spool is not None else QuadSpool(),
                          stage_seconds=dict.fromkeys((*STAGES, "spool"), 0.0))
-    paths = list(iter_inputs(inputs))
+    paths = list(iter_inputs(inputs, on_skip=result.skipped.append))
     result.files = len(paths)
     bar = tqdm(total=len(paths), desc="building", unit="file", disable=not progress or len(paths) < 20)
     with bar:

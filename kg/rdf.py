@@ -183,13 +183,15 @@ def triples_of(facts: Facts) -> list[Triple]:
 
     for holding in facts.holdings:
         post = holding.post
-        key = f"{post.org}/{post.title}" if post.org else f"{holding.person}/{post.title}"
-        node = _node("post", key)
+        if not post.org:
+            # A post is a title in one organisation (ontology/shapes.ttl); when the article never
+            # says which (区委书记 with no district named), the person stays an official, without it.
+            continue
+        node = _node("post", f"{post.org}/{post.title}")
         link(node, rdf.type, ok.Post)
         value(node, ok.title, _text(post.title))
-        value(node, rdfs.label, _text(f"{post.org or ''}{post.title}", "zh-Hans"))
-        if post.org:
-            link(node, ok.postIn, _node("org", post.org))
+        value(node, rdfs.label, _text(f"{post.org}{post.title}", "zh-Hans"))
+        link(node, ok.postIn, _node("org", post.org))
         link(_node("person", holding.person), ok.holdsPost, node)
         out.evidence(node, post.evidence, doc)
 

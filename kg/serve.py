@@ -12,6 +12,7 @@ Updates are refused: the endpoint answers 403 and the workers could not write an
 
 from __future__ import annotations
 
+import html
 import json
 import mimetypes
 import multiprocessing
@@ -312,9 +313,10 @@ class Endpoint:
                       "parameters": [vars(p) for p in q.parameters]} for q in questions.catalogue().values()]
         views = sorted(p.name for p in self.views_dir.glob("*.html")) if self.views_dir else []
         return template.substitute(
-            title=self.title,
+            title=html.escape(self.title),
             questions=json.dumps(catalogue, ensure_ascii=False).replace("</", "<\\/"),
-            views="".join(f'<li><a href="/views/{quote(v)}">{v}</a></li>' for v in views) or "<li>(none)</li>",
+            views="".join(f'<li><a href="/views/{quote(v)}">{html.escape(v)}</a></li>' for v in views)
+            or "<li>(none)</li>",
             time_limit=f"{self.pool.time_limit:g}", max_rows=self.max_rows)
 
 

@@ -111,7 +111,7 @@ def test_eval_reports_bad_gold_file(graph_dir, tmp_path):
     assert result.exit_code == 1 and "gold.json" in result.output
 
 
-@pytest.mark.parametrize("command", ["build", "query", "eval", "serve", "push"])
+@pytest.mark.parametrize("command", ["build", "query", "eval", "validate", "serve", "push", "view", "stats"])
 def test_every_command_has_help_with_an_example(command):
     result = run(command, "--help")
     assert result.exit_code == 0

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.load import LoadError, iter_inputs, load, load_with_errors
+from kg.load import MAX_ARTICLE_CHARS, MAX_FILE_BYTES, LoadError, iter_inputs, load, load_with_errors
 
 SIMPLIFIED = (
     "5月6日，某某县委书记张三主持召开县委常委会议，研究部署近期重点工作。"
@@ -149,10 +149,25 @@ def test_iter_inputs_survives_symlink_loop(tmp_path: Path) -> None:
     _touch(root / "a.txt")
     _touch(root / "sub" / "b.txt")
     (root / "sub" / "loop").symlink_to(root, target_is_directory=True)
-    (root / "sub" / "same.txt").symlink_to(root / "a.txt")
-    (root / "self.txt").symlink_to(root / "self.txt")  # a file symlink loop: skipped
-    found = list(iter_inputs([root, root / "sub", root / "a.txt"]))
-    assert found == [root / "a.txt", root / "sub" / "b.txt"]
+    (root / "sub" / "same.txt").symlink_to(root / "a.txt")  # read once, as a.txt
+    (root / "self.txt").symlink_to(root / "self.txt")  # a file symlink loop: yielded, so loading names it
+    skipped: list[str] = []
+    found = list(iter_inputs([root, root / "sub", root / "a.txt"], on_skip=skipped.append))
+    assert found == [root / "a.txt", root / "self.txt", root / "sub" / "b.txt"]
+    assert skipped == [f"{root / 'sub' / 'loop'}: symlink loop (it points to {os.path.realpath(root)}, "
+                       "which contains it); not followed, the files in it are read once"]
+    [error] = load_with_errors(root / "self.txt")[1]
+    assert "self.txt: cannot read (Too many levels of symbolic links)" in str(error)
+
+
+def test_iter_inputs_yields_non_regular_files_for_loading_to_name(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "pipe.txt")
+    (tmp_path / "broken.txt").symlink_to(tmp_path / "gone.txt")
+    assert list(iter_inputs([tmp_path])) == [tmp_path / "broken.txt", tmp_path / "pipe.txt"]
+    with pytest.raises(LoadError, match=r"pipe\.txt: not a regular file \(a named pipe\)"):
+        load(tmp_path / "pipe.txt")  # refused without opening it (opening would wait for a writer)
+    with pytest.raises(LoadError, match=r"broken\.txt: cannot read \(No such file or directory\)"):
+        load(tmp_path / "broken.txt")
 
 
 HTML_PAGE = """<!DOCTYPE html>
@@ -288,6 +303,46 @@ def test_load_reports_permission_error_for_any_user(tmp_path: Path, monkeypatch:
     def refuse(path: Path) -> bytes:
         raise PermissionError(13, "Permission denied", str(path))
 
+    secret = _touch(tmp_path / "secret.txt")
     monkeypatch.setattr(Path, "read_bytes", refuse)
     with pytest.raises(LoadError, match=r"secret\.txt: cannot read \(Permission denied\)"):
-        load(tmp_path / "secret.txt")
+        load(secret)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("The mayor inspected the flood defences on June 1.\n" * 5, "no Chinese text; kg reads Chinese-language"),
+        ("The mayor of 东城区 met 张三 on June 1 to talk about flood defences along the river.\n",
+         "too little Chinese text (5 Chinese characters among 61 letters)"),
+        ("张三到青山镇调研防汛工作。한국어 기사입니다\n", "not Chinese text (8 of its 20 letters are neither common"),
+        ("张三到青山镇调研防汛工作。\ue000\ue001\n", "not text (2 of its 15 characters are control, private-use"),
+    ],
+)
+def test_load_refuses_what_is_not_a_chinese_article(tmp_path: Path, text: str, message: str) -> None:
+    path = tmp_path / "x.txt"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(LoadError, match="x.txt: ") as error:
+        load(path)
+    assert message in str(error.value)
+
+
+def test_load_refuses_a_huge_file_without_reading_it(tmp_path: Path) -> None:
+    path = tmp_path / "huge.txt"
+    with path.open("wb") as f:
+        f.truncate(MAX_FILE_BYTES + 1)  # sparse: NUL bytes, which would read as "not text"
+    with pytest.raises(LoadError, match=r"huge\.txt: too large for one article \(16\.0 MB; the limit is 16 MB\)"):
+        load(path)
+
+
+def test_load_refuses_a_jsonl_record_too_long_for_one_article(tmp_path: Path) -> None:
+    path = tmp_path / "feed.jsonl"
+    long = "张三到青山镇调研。" * (MAX_ARTICLE_CHARS // 9 + 1)
+    path.write_text(json.dumps({"text": long}, ensure_ascii=False) + "\n" + json.dumps({"text": SIMPLIFIED}) + "\n",
+                    encoding="utf-8")
+    records, errors = load_with_errors(path)
+    assert [record.source for record in records] == ["feed.jsonl#2"]
+    assert [str(error) for error in errors] == [
+        f"{path} line 1: too long for one article ({len(long):,} characters; the limit is {MAX_ARTICLE_CHARS:,}); "
+        "split it into articles, e.g. a .jsonl file with one article per line"
+    ]

@@ -22,6 +22,8 @@ from kg.push import PushError, document_graphs, push
 
 OXIGRAPH = shutil.which("oxigraph")
 
+pytestmark = pytest.mark.server
+
 
 @pytest.fixture(scope="module")
 def built(seeds_build):

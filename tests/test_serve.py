@@ -30,6 +30,8 @@ OFFICIALS_OF_ORG = ('SELECT ?name WHERE { ?o rdfs:label "仓山区委"@zh-Hans .
                     '?p ok:holdsPost ?post ; rdfs:label ?name } ORDER BY ?name')
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 
+pytestmark = pytest.mark.server
+
 
 @pytest.fixture(scope="module")
 def built(seeds_build):

@@ -1,0 +1,71 @@
+"""The same input gives byte-identical graph.ttl, graph.jsonld and graph.trig.
+
+Whatever the order of the files on disk or on the command line, and whatever Python's hash
+seed (set iteration order changes with it, so each build runs in its own process).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kg.export import export_all
+from kg.model import SourceText
+from kg.pipeline import facts_of
+from kg.rdf import add_facts, new_dataset
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = [*sorted((ROOT / "seeds").glob("*.txt")), *sorted((ROOT / "tests" / "data" / "articles").iterdir())]
+OUTPUTS = ("graph.ttl", "graph.jsonld", "graph.trig")
+BUILD = "import sys; from kg.cli import main; main(sys.argv[1:])"
+
+
+def kg_build(inputs: list[Path], out: Path, hash_seed: str) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "PYTHONHASHSEED": hash_seed}
+    return subprocess.Popen([sys.executable, "-c", BUILD, "build", *map(str, inputs), "--out", str(out), "--quiet"],
+                            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+
+
+@pytest.mark.slow
+def test_builds_are_byte_identical_whatever_the_order_and_hash_seed(tmp_path: Path) -> None:
+    forward, backward = tmp_path / "forward", tmp_path / "backward"
+    for directory, files in ((forward, CORPUS), (backward, CORPUS[::-1])):  # created in opposite orders
+        directory.mkdir()
+        for path in files:
+            shutil.copy(path, directory / path.name)
+    builds = [kg_build([forward], tmp_path / "a", "0"),
+              kg_build(sorted(backward.iterdir(), reverse=True), tmp_path / "b", "4242")]  # files named in reverse
+    for build in builds:
+        output = build.communicate()[0]
+        assert build.returncode == 0, output.decode()
+    for name in OUTPUTS:
+        first = (tmp_path / "a" / name).read_bytes()
+        assert len(first) > 10_000
+        assert (tmp_path / "b" / name).read_bytes() == first, name
+
+
+ARTICLES = {
+    "a.txt": "6月1日，区委书记张三丰带队到青山镇东风村检查防汛工作。区委常委、宣传部部长李四海参加检查。\n",
+    "b.txt": "6月2日，区委副书记、区长王五岳到青山镇调研乡村振兴工作。副区长赵六明陪同调研。\n",
+    "c.txt": "6月3日，東城區委書記張三豐主持召開區委常委會議。區委常委、宣傳部部長李四海出席會議。\n",
+}
+
+
+def test_outputs_do_not_depend_on_the_order_documents_are_added(tmp_path: Path) -> None:
+    facts = []
+    for name, text in ARTICLES.items():
+        facts.append(facts_of(SourceText(name, name, text, "utf-8", text, tuple(range(len(text) + 1)))))
+    outputs = []
+    for order in (facts, facts[::-1]):
+        dataset = new_dataset()
+        for f in order:
+            add_facts(dataset, f)
+        out = tmp_path / str(len(outputs))
+        export_all(dataset, out)
+        outputs.append({name: (out / name).read_bytes() for name in OUTPUTS})
+    assert outputs[0] == outputs[1]
