@@ -17,7 +17,7 @@ from kg.network import DEFAULT_MAX_NODES, KINDS
 if TYPE_CHECKING:
     from rdflib import Graph
 
-    from kg.quads import QuadSpool
+    from kg.pipeline import BuildResult
     from kg.validate import Violation
 
 ONTOLOGY = Path(__file__).resolve().parents[1] / "ontology" / "officials.ttl"
@@ -36,19 +36,23 @@ def main() -> None:
 @click.option("--store", "store_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Also keep the graph in an embedded database here (one named graph per document, "
                    "replaced when its document changes); `kg query` and `kg serve` read it without parsing.")
+@click.option("--prune", is_flag=True,
+              help="With --store: remove the documents of files that are no longer among the inputs.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only errors.")
 @click.option("--workers", "-j", default=1, show_default=True, type=click.IntRange(min=1),
               help="Processes that analyse articles in parallel; the output is the same for any number.")
 @click.option("--no-validate", is_flag=True,
               help="Do not check the graph against ontology/shapes.ttl (a quarter of a large build's time).")
-def build(inputs: tuple[Path, ...], out_dir: Path, store_dir: Path | None, quiet: bool, workers: int,
-          no_validate: bool) -> None:
+def build(inputs: tuple[Path, ...], out_dir: Path, store_dir: Path | None, prune: bool, quiet: bool,
+          workers: int, no_validate: bool) -> None:
     """Read articles (.txt, .html, .jsonl files or directories) and write the graph.
 
     Exit code 0: all read; 3: some inputs were skipped (each is named with the reason);
     4: the graph was written but violates the shapes (see kg validate).
 
     Example: kg build seeds/ --out output/ --store output/store
+
+    Example: kg build seeds/ --out output/ --store output/store --prune   # again: only changed files
 
     Example: kg build corpus/ --out output/ --workers 2
     """
@@ -57,7 +61,12 @@ def build(inputs: tuple[Path, ...], out_dir: Path, store_dir: Path | None, quiet
     missing = [str(p) for p in inputs if not p.exists()]
     if missing:
         raise click.ClickException(f"no such file or directory: {', '.join(missing)}")
-    result = run_build(inputs, progress=not quiet, workers=workers)
+    if prune and not store_dir:
+        raise click.ClickException("--prune removes from a store the documents of deleted files; it needs --store DIR")
+    if store_dir:
+        result = _build_into_store(inputs, store_dir, workers, prune, quiet)
+    else:
+        result = run_build(inputs, progress=not quiet, workers=workers)
     for problem in result.skipped:
         click.echo(f"skipped {problem}", err=True)
     try:
@@ -65,8 +74,6 @@ def build(inputs: tuple[Path, ...], out_dir: Path, store_dir: Path | None, quiet
     except OSError as exc:
         raise click.ClickException(f"cannot write the graph to {out_dir} ({exc.strerror or exc}); files already "
                                    "there are left whole; check the directory and the free space") from exc
-    if store_dir and result.documents:
-        written.append(_write_store(result.quads, store_dir, quiet))
     if not quiet:
         c = result.counts()
         click.echo(f"{c['documents']} documents, {c['officials']} officials, {c['events']} events, "
@@ -138,18 +145,22 @@ def validate_cmd(graph: str, shapes: Path | None) -> None:
     click.echo(f"{graph}: 0 violations of {shapes}")
 
 
-def _write_store(spool: QuadSpool, store_dir: Path, quiet: bool) -> Path:
-    from kg.store import GraphStore, StoreError, put_spool
+def _build_into_store(inputs: tuple[Path, ...], store_dir: Path, workers: int, prune: bool,
+                      quiet: bool) -> BuildResult:
+    """Analyse only new and changed files into the store; the result holds the whole store."""
+    from kg.incremental import build_into_store
+    from kg.store import GraphStore, StoreError
 
     try:
         with GraphStore.create_or_open(store_dir) as store:
-            changed = put_spool(store, spool)
+            result, update = build_into_store(list(inputs), store, workers=workers, prune=prune, progress=not quiet)
             if not quiet:
-                click.echo(f"store {store_dir}: {len(changed)} document graphs written, "
+                click.echo(f"store {store_dir}: {update.analysed} files analysed, {update.unchanged} unchanged; "
+                           f"{len(update.written)} document graphs written, {len(update.removed)} removed; "
                            f"{len(store.records)} documents, {len(store)} triples")
     except StoreError as exc:
         raise click.ClickException(str(exc)) from exc
-    return store_dir
+    return result
 
 
 @main.command(name="query")

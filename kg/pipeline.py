@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import multiprocessing
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -40,6 +40,7 @@ _TYPE = str(RDF.type)
 class FileResult:
     """What one input file gave: each article's named graph and triples, and what was skipped."""
 
+    path: str = ""
     graphs: list[EncodedGraph] = field(default_factory=list)
     origins: list[str] = field(default_factory=list)  # the source each graph was built from
     typed: list[tuple[str, str]] = field(default_factory=list)  # (officials|events|places, IRI)
@@ -60,6 +61,9 @@ class BuildResult:
     stage_seconds: dict[str, float] = field(default_factory=dict)
     typed: dict[str, set[str]] = field(default_factory=lambda: {k: set() for k in ("officials", "events", "places")})
     origin_of: dict[str, str] = field(default_factory=dict)  # document IRI -> the source it was built from
+    documents_of: dict[str, list[str]] = field(default_factory=dict)  # input file -> the document IRIs it gave
+    troubled: set[str] = field(default_factory=set)  # input files with something skipped
+    unchanged: list[Path] = field(default_factory=list)  # input files not analysed: built before, same content
 
     @cached_property
     def dataset(self) -> Dataset:
@@ -76,6 +80,13 @@ class BuildResult:
                 "events": len(self.typed["events"]), "places": len(self.typed["places"]),
                 "triples": self.quads.union_size()}
 
+    def retally(self) -> None:
+        """Count officials, events and places again over the whole spool (after it was replaced)."""
+        self.typed = {kind: set() for kind in self.typed}
+        for s, p, o in self.quads.union():
+            if p == _TYPE and (kind := _KIND_OF_CLASS.get(o)):
+                self.typed[kind].add(s)
+
     def add(self, done: FileResult) -> None:
         """Take one file's graphs into the spool, noting their officials, events and places.
 
@@ -83,12 +94,16 @@ class BuildResult:
         the second is skipped, and said why.
         """
         self.skipped.extend(done.skipped)
+        if done.skipped:
+            self.troubled.add(done.path)
+        given = self.documents_of.setdefault(done.path, [])
         for encoded, origin in zip(done.graphs, done.origins, strict=True):
             if (first := self.origin_of.setdefault(encoded.name, origin)) != origin:
                 self.skipped.append(f"{origin}: same document id '{encoded.name.rsplit('/', 1)[-1]}' as {first} "
                                     "(ids come from file names); rename one of them")
                 continue
             self.quads.add_encoded(encoded)
+            given.append(encoded.name)
             self.documents += 1
         for kind, node in done.typed:
             self.typed[kind].add(node)
@@ -116,7 +131,7 @@ def warm_up() -> None:
 def analyse_file(path: Path) -> FileResult:
     """Load one file and turn each of its articles into triples, timing each stage (CPU time, so that
     other processes on the machine do not count)."""
-    result = FileResult(seconds=dict.fromkeys(STAGES, 0.0))
+    result = FileResult(str(path), seconds=dict.fromkeys(STAGES, 0.0))
     seconds = result.seconds
     started = time.process_time()
     try:
@@ -163,14 +178,21 @@ def _analysed(paths: list[Path], workers: int) -> Iterator[FileResult]:
 
 
 def build(inputs: Iterable[str | Path], progress: bool = True, workers: int = 1,
-          spool: QuadSpool | None = None) -> BuildResult:
-    """Analyse every article under ``inputs`` with ``workers`` processes into ``spool`` (a new one by default)."""
+          spool: QuadSpool | None = None, unchanged: Callable[[Path], bool] | None = None) -> BuildResult:
+    """Analyse every article under ``inputs`` with ``workers`` processes into ``spool`` (a new one by default).
+
+    Files for which ``unchanged(path)`` is true are listed in ``result.unchanged``, not analysed.
+    """
     started = time.perf_counter()
     warm_up()  # before forking, so that workers share the loaded dictionaries
     result = BuildResult(spool if spool is not None else QuadSpool(),
                          stage_seconds=dict.fromkeys((*STAGES, "spool"), 0.0))
     paths = list(iter_inputs(inputs, on_skip=result.skipped.append))
     result.files = len(paths)
+    if unchanged is not None:
+        same = [unchanged(p) for p in paths]
+        result.unchanged = [p for p, s in zip(paths, same, strict=True) if s]
+        paths = [p for p, s in zip(paths, same, strict=True) if not s]
     bar = tqdm(total=len(paths), desc="building", unit="file", disable=not progress or len(paths) < 20)
     with bar:
         for done in _analysed(paths, workers):

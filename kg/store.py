@@ -30,6 +30,7 @@ from kg.turtle import prefix_lines
 from kg.vocab import OK, bind_prefixes
 
 RECORDS_FILE = "documents.json"
+FILES_FILE = "files.json"  # input file → content digest and the documents it gave (incremental builds)
 DATABASE_DIR = "oxigraph"
 FORMAT_VERSION = 1
 
@@ -46,6 +47,14 @@ class DocumentRecord:
     source: str  # ok:sourceFile, e.g. 000_ab4644af44d55d94.txt
     triples: int
     digest: str  # sha256 of the graph's sorted N-Triples: equal content, equal digest
+
+
+@dataclass(frozen=True)
+class FileRecord:
+    """An input file as last built: its content digest and the documents (named graphs) it gave."""
+
+    digest: str  # sha256 of the file's bytes
+    documents: tuple[str, ...]
 
 
 def is_store(path: str | Path) -> bool:
@@ -83,6 +92,7 @@ class GraphStore:
         self.database = database
         self.records = records
         self.read_only = read_only
+        self.files = _read_files(path)
 
     @classmethod
     def open(cls, path: str | Path, read_only: bool = True) -> GraphStore:
@@ -201,6 +211,22 @@ class GraphStore:
         """One document's named graph (e.g. to upload it elsewhere)."""
         return [q.triple for q in self.database.quads_for_pattern(None, None, None, ox.NamedNode(iri))]
 
+    def spool(self, spool: QuadSpool | None = None) -> QuadSpool:
+        """Every document's named graph, into a spool for export: the same triples, in the same
+        N-Triples spelling, as the build that stored them, so the exported files are the same bytes."""
+        spool = spool if spool is not None else QuadSpool()
+        for iri in sorted(self.records):
+            spool.add(iri, [(t.subject.value, t.predicate.value, _spelled(t.object))
+                            for t in self.document_triples(iri)])
+        return spool
+
+    def save_files(self, files: dict[str, FileRecord]) -> None:
+        """Record which input files (by path) the store's documents came from, and their digests."""
+        self._check_writable()
+        self.files = dict(files)
+        data = {"format": FORMAT_VERSION, "files": {path: asdict(record) for path, record in sorted(files.items())}}
+        write_atomic(self.path / FILES_FILE, json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+
     def _check_writable(self) -> None:
         if self.read_only:
             raise StoreError(f"{self.path}: opened read-only")
@@ -234,6 +260,30 @@ def from_ox(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
     if term.language:
         return Literal(term.value, lang=term.language)
     return Literal(term.value, datatype=URIRef(term.datatype.value))
+
+
+def _spelled(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> str:
+    """A term in N-Triples as kg.rdf writes it. Oxigraph keeps language tags in lower case
+    (zh-hans); kg writes them in their registered case (zh-Hans), as BCP 47 recommends."""
+    if isinstance(term, ox.Literal) and term.language:
+        return f"{ox.Literal(term.value)}@{_registered_case(term.language)}"
+    return str(term)
+
+
+def _registered_case(tag: str) -> str:
+    """zh-hans → zh-Hans, en-us → en-US: language lower, script title, region upper (BCP 47 §2.1.1)."""
+    first, *rest = tag.split("-")
+    return "-".join([first.lower(), *(s.title() if len(s) == 4 else s.upper() if len(s) == 2 else s for s in rest)])
+
+
+def _read_files(path: Path) -> dict[str, FileRecord]:
+    """The input files of earlier builds; a store without the record (or with a damaged one) has none,
+    so every file is analysed again — slower, never wrong."""
+    try:
+        data = json.loads((path / FILES_FILE).read_text(encoding="utf-8"))
+        return {name: FileRecord(r["digest"], tuple(r["documents"])) for name, r in data["files"].items()}
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
 
 
 def _read_records(path: Path) -> dict[str, DocumentRecord]:

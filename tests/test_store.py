@@ -71,7 +71,7 @@ def test_each_document_is_a_named_graph_with_a_record(built, corpus):
 def test_rebuilding_unchanged_input_rewrites_nothing(built, corpus, tmp_path):
     _, store = built
     result = CliRunner().invoke(main, ["build", str(corpus), "--out", str(tmp_path / "out"), "--store", str(store)])
-    assert "0 document graphs written, 2 documents" in result.output
+    assert "0 files analysed, 2 unchanged; 0 document graphs written, 0 removed; 2 documents" in result.output
 
 
 def test_replacing_a_document_keeps_what_another_document_says(corpus, tmp_path):
