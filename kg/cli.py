@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from kg import evaluate, query, questions
-from kg.export import export_all
+from kg.export import ExportError, export_all
 
 ONTOLOGY = Path(__file__).resolve().parents[1] / "ontology" / "officials.ttl"
 
@@ -45,7 +45,10 @@ def build(inputs: tuple[Path, ...], out_dir: Path, store_dir: Path | None, quiet
         raise click.ClickException(f"no such file or directory: {', '.join(missing)}")
     result = run_build(inputs, progress=not quiet, workers=workers)
     if result.documents:
-        written = export_all(result.quads, out_dir, workers=workers)
+        try:
+            written = export_all(result.quads, out_dir, workers=workers)
+        except ExportError as exc:
+            raise click.ClickException(str(exc)) from exc
         if store_dir:
             written.append(_write_store(result.quads, store_dir, quiet))
     else:
