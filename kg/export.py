@@ -51,7 +51,7 @@ def write_atomic(path: Path, data: str | bytes) -> None:
         f.write(data.decode("utf-8") if isinstance(data, bytes) else data)
 
 
-# ---------------------------------------------------------------- Turtle and TriG
+# ---------------------------------------------------------------- RDF files
 
 def write_turtle(spool: QuadSpool, path: Path) -> None:
     with open_atomic(path) as f:
