@@ -272,7 +272,9 @@ def breakdown(work: Path, runs: list[tuple[str, str, dict[str, str]]], labels: l
 
 
 def _seconds(value: float | None, limit: float) -> str:
-    return f"> {limit:g}" if value is None else (f"{value:.3f}" if value < 10 else f"{value:.1f}")
+    if value is None:
+        return f"> {limit:g}"
+    return f"{value:.4f}" if value < 0.01 else f"{value:.3f}" if value < 10 else f"{value:.1f}"
 
 
 def report(info: dict, rdflib: dict, store: dict, limit: float) -> str:
