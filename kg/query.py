@@ -4,7 +4,7 @@ Errors in a query are reported with the line and column of the problem, not a tr
 
 ``run`` is the rdflib interface, for a file or a store alike.  ``answer`` is what ``kg query`` uses:
 on a store it runs the query on Oxigraph directly and formats Oxigraph's own terms, because turning
-every cell into an rdflib term (oxrdflib) took a fifth to a third of a large answer's time
+every cell into an rdflib term (oxrdflib) took a sixth to a quarter of a large answer's time
 (benchmarks/README.md, "Query speed").
 """
 
