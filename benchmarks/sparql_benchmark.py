@@ -1,5 +1,6 @@
 """Query benchmark: every shipped question on a generated graph of over a million triples,
-plain rdflib (in memory) and the embedded store (Oxigraph on disk through oxrdflib), side by side.
+plain rdflib (in memory) and the embedded store (Oxigraph on disk, the way `kg query` reads it),
+side by side.
 
     python benchmarks/sparql_benchmark.py [--copies 600] [--work /tmp/kg-sparql-bench]
 
@@ -12,8 +13,11 @@ The parameters of the questions are chosen from the generated graph (the busiest
 person, region …), not written here.
 
 Each engine runs in its own process, so their peak memory (ru_maxrss) is their own.  rdflib answers
-each question once (minutes at this size); the store's latency is the median of three runs after a
-first, cold one.  A question that runs past --limit seconds is stopped and reported as such.
+each question once (minutes at this size) and its rows are counted; the store's rows are counted with
+every cell read as text, and its latency is the median of WARM_RUNS runs after the first run in a
+fresh process (reported apart).  A question that runs past --limit seconds is stopped and reported
+as such.  A third process breaks the large answers' time down: Oxigraph's evaluation alone, kg's
+path with and without formatting, and the previous path through rdflib (oxrdflib), round-robin.
 """
 
 from __future__ import annotations
@@ -37,6 +41,9 @@ sys.path.insert(0, str(ROOT))
 
 RES = "https://w3id.org/officials-kg/resource/"
 CJK_FIRST, CJK_COUNT = 0x4E00, 0x51A6  # the CJK Unified Ideographs block (20,902 characters)
+WARM_RUNS = 5  # the store's latency is the median of these, after a first run in a fresh process
+BREAKDOWN_ROUNDS = 5
+LARGE_ANSWERS = ["officials-in-jurisdiction, a province in every copy", "events-in-range, half a year"]
 KEEP_PREDICATES = {"https://w3id.org/officials-kg/ontology#" + p for p in ("title", "role", "level", "script",
                                                                               "encoding")}
 
@@ -178,9 +185,11 @@ def _alarm(signum, frame):
 
 
 def engine(name: str, work: Path, runs: list[tuple[str, str, dict[str, str]]], limit: float) -> dict:
+    """rdflib on graph.ttl, or the store the way `kg query` reads it (Oxigraph, cells as text)."""
     from rdflib import Graph
 
     from kg import query, questions
+    from kg.store import GraphStore
     from kg.vocab import bind_prefixes
 
     signal.signal(signal.SIGALRM, _alarm)
@@ -188,20 +197,24 @@ def engine(name: str, work: Path, runs: list[tuple[str, str, dict[str, str]]], l
     if name == "rdflib":
         graph = bind_prefixes(Graph())
         graph.parse(work / "graph.ttl", format="turtle")
+        triples = len(graph)
     else:
-        graph = query.load_graph(work / "store")
+        database = GraphStore.open(work / "store").database
     load = time.perf_counter() - started
-    triples = len(graph)
     results = {}
     for label, qname, values in runs:
         question = questions.catalogue()[qname]
         bindings = question.bindings(values)
         runs, rows = [], None
-        for attempt in range(1 if name == "rdflib" else 4):
+        for attempt in range(1 if name == "rdflib" else 1 + WARM_RUNS):
             signal.setitimer(signal.ITIMER_REAL, limit)
             started = time.perf_counter()
             try:
-                rows = sum(1 for _ in query.run(graph, question.text, bindings))
+                if name == "rdflib":
+                    rows = sum(1 for _ in query.run(graph, question.text, bindings))
+                else:
+                    rows = sum(1 for row in query.run_on_store(database, question.text, bindings)
+                               if [query.cell(v) for v in row])
                 runs.append(time.perf_counter() - started)
             except TimeLimitError:
                 runs.append(None)
@@ -210,15 +223,58 @@ def engine(name: str, work: Path, runs: list[tuple[str, str, dict[str, str]]], l
                 signal.setitimer(signal.ITIMER_REAL, 0)
         warm = [r for r in runs[1:] if r is not None]
         results[label] = {"first_s": runs[0], "warm_s": statistics.median(warm) if warm else None, "rows": rows}
+    if name == "store":
+        triples = len(GraphStore.open(work / "store"))
     return {"engine": name, "load_s": load, "triples": triples, "questions": results,
             "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+
+
+def breakdown(work: Path, runs: list[tuple[str, str, dict[str, str]]], labels: list[str]) -> dict:
+    """Where a large answer's time goes on the store: each way of running it, round-robin
+    (one run of each in turn, BREAKDOWN_ROUNDS times), median wall seconds."""
+    from kg import query, questions
+    from kg.store import GraphStore
+    from kg.vocab import PREFIXES
+
+    store = GraphStore.open(work / "store")
+    database, dataset = store.database, store.dataset()
+    out = {}
+    for label, qname, values in runs:
+        if label not in labels:
+            continue
+        question = questions.catalogue()[qname]
+        bindings = question.bindings(values)
+        text = query.bind_values(question.text, bindings)
+        ways = {
+            "Oxigraph evaluation (pyoxigraph, iterate solutions)":
+                lambda: sum(1 for _ in database.query(text, prefixes=PREFIXES)),
+            "kg's store path (query.run_on_store, every cell as text)":
+                lambda: sum(1 for row in query.run_on_store(database, question.text, bindings)
+                            if [query.cell(v) for v in row]),
+            "kg's store path + table formatting (kg query --format table)":
+                lambda: len(query.format_table(query.run_on_store(database, question.text, bindings))),
+            "kg's store path + JSON (Oxigraph's serialiser, kg query --format json)":
+                lambda: len(query.run_on_store(database, question.text, bindings).serialize("json")),
+            "through rdflib (oxrdflib Dataset, query.run): the previous path":
+                lambda: sum(1 for _ in query.run(dataset, question.text, bindings)),
+        }
+        times: dict[str, list[float]] = {way: [] for way in ways}
+        for _ in range(BREAKDOWN_ROUNDS):
+            for way, fn in ways.items():
+                started = time.perf_counter()
+                fn()
+                times[way].append(time.perf_counter() - started)
+        out[label] = {way: statistics.median(t) for way, t in times.items()}
+    return out
 
 
 # --- the run
 
 
 def _seconds(value: float | None, limit: float) -> str:
-    return f"> {limit:g}" if value is None else (f"{value:.3f}" if value < 10 else f"{value:.1f}")
+    if value is None:
+        return f"> {limit:g}"
+    return f"{value:.4f}" if value < 0.01 else f"{value:.3f}" if value < 10 else f"{value:.1f}"
 
 
 def report(info: dict, rdflib: dict, store: dict, limit: float) -> str:
@@ -245,6 +301,15 @@ def report(info: dict, rdflib: dict, store: dict, limit: float) -> str:
     return "\n".join(lines)
 
 
+def report_breakdown(parts: dict) -> str:
+    labels = list(parts)
+    lines = ["", "Where the time goes on the store (median of round-robin runs, wall seconds):", "",
+             "| | " + " | ".join(labels) + " |", "|---|" + "---|" * len(labels)]
+    for way in parts[labels[0]]:
+        lines.append(f"| {way} | " + " | ".join(f"{parts[label][way]:.3f} s" for label in labels) + " |")
+    return "\n".join(lines)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--copies", type=int, default=600)
@@ -252,9 +317,14 @@ def main() -> None:
     parser.add_argument("--limit", type=float, default=300, help="seconds a question may run")
     parser.add_argument("--engine", choices=["rdflib", "store"], help=argparse.SUPPRESS)
     parser.add_argument("--prepare", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--breakdown", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.prepare:
         print(json.dumps(prepare(args.work, args.copies), ensure_ascii=False))
+        return
+    if args.breakdown:
+        info = json.loads((args.work / "info.json").read_text(encoding="utf-8"))
+        print(json.dumps(breakdown(args.work, info["params"], LARGE_ANSWERS), ensure_ascii=False))
         return
     if args.engine:
         info = json.loads((args.work / "info.json").read_text(encoding="utf-8"))
@@ -276,10 +346,13 @@ def main() -> None:
           flush=True)
     store = child("--engine", "store")
     print(f"store done (load {store['load_s']:.3f} s)", flush=True)
+    parts = child("--breakdown")
     rdflib = child("--engine", "rdflib")
     print(report(info, rdflib, store, args.limit))
-    (args.work / "results.json").write_text(json.dumps({"info": info, "rdflib": rdflib, "store": store},
-                                                       ensure_ascii=False, indent=1), encoding="utf-8")
+    print(report_breakdown(parts))
+    (args.work / "results.json").write_text(json.dumps({"info": info, "rdflib": rdflib, "store": store,
+                                                        "breakdown": parts}, ensure_ascii=False, indent=1),
+                                            encoding="utf-8")
 
 
 if __name__ == "__main__":

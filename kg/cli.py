@@ -191,7 +191,7 @@ def query_cmd(graph: str, sparql: str | None, params: tuple[str, ...], list_ques
         values[name.strip()] = value
     try:
         question = questions.resolve(sparql)
-        result = query.run(query.load_graph(graph), question.text, question.bindings(values))
+        result = query.answer(graph, question.text, question.bindings(values))
     except (query.QueryError, questions.QuestionError) as exc:
         raise click.ClickException(str(exc)) from exc
     text = query.FORMATS[fmt](result)

@@ -1,6 +1,11 @@
 """SPARQL over a built graph: load it from a file or an output directory, run, format.
 
 Errors in a query are reported with the line and column of the problem, not a traceback.
+
+``run`` is the rdflib interface, for a file or a store alike.  ``answer`` is what ``kg query`` uses:
+on a store it runs the query on Oxigraph directly and formats Oxigraph's own terms, because turning
+every cell into an rdflib term (oxrdflib) took a sixth to a quarter of a large answer's time
+(benchmarks/README.md, "Query speed").
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ import re
 import unicodedata
 from pathlib import Path
 
+import pyoxigraph as ox
 from oxrdflib import OxigraphStore
 from pyparsing import ParseException
 from rdflib import Dataset, Graph
@@ -82,6 +88,65 @@ def bind_values(query: str, bindings: dict[str, Node]) -> str:
     return f"{query[:where.end()]} VALUES ({names}) {{ ({row}) }}{query[where.end():]}"
 
 
+class StoreResult:
+    """An answer from a store as Oxigraph gives it, with what the formatters read from an rdflib
+    ``Result`` (``type``, ``vars``, ``askAnswer``, rows to iterate, ``serialize``); cells stay
+    pyoxigraph terms."""
+
+    def __init__(self, result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples):
+        self._result = result
+        self.vars: list[str] = []
+        self.askAnswer = False  # rdflib's name
+        if isinstance(result, ox.QuerySolutions):
+            self.type = "SELECT"
+            self.vars = [v.value for v in result.variables]
+        elif isinstance(result, ox.QueryBoolean):
+            self.type, self.askAnswer = "ASK", bool(result)
+        else:
+            self.type = "CONSTRUCT"
+
+    def __iter__(self):
+        return iter(self._result)
+
+    def serialize(self, format: str) -> bytes:
+        """In a SPARQL results format (json, xml, csv, tsv); a CONSTRUCT's graph always in Turtle."""
+        if self.type == "CONSTRUCT":
+            return ox.serialize(self._result, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+        return self._result.serialize(format=ox.QueryResultsFormat.from_extension(format))
+
+
+def answer(target: str | Path, query: str, bindings: dict[str, Node] | None = None) -> Result | StoreResult:
+    """Run a query on a graph file (rdflib) or a store directory (Oxigraph, without rdflib terms)."""
+    from kg.store import GraphStore, StoreError, is_store
+
+    if not is_store(target):
+        return run(load_graph(target), query, bindings)
+    try:
+        database = GraphStore.open(target).database
+    except StoreError as exc:
+        raise QueryError(str(exc)) from exc
+    return run_on_store(database, query, bindings)
+
+
+def run_on_store(database: ox.Store, query: str, bindings: dict[str, Node] | None = None) -> StoreResult:
+    """``run`` on a store's Oxigraph database directly: the same prefixes, bindings and errors."""
+    if bindings:
+        query = bind_values(query, bindings)
+    try:
+        return StoreResult(database.query(query, prefixes=PREFIXES))
+    except SyntaxError as exc:
+        raise QueryError(oxigraph_syntax_error(exc, query)) from exc
+    except (OSError, ValueError) as exc:
+        raise QueryError(f"query failed: {exc}") from exc
+
+
+def oxigraph_syntax_error(exc: SyntaxError, query: str) -> str:
+    m = _OXIGRAPH_ERROR.match(str(exc.msg if exc.msg else exc))
+    if not m:
+        return f"query syntax error: {exc}"
+    return syntax_error(int(m[1]), int(m[2]), m[3].split("\n")[0], query)
+
+
 def run(graph: Graph, query: str, bindings: dict[str, Node] | None = None) -> Result:
     """Run SPARQL with the project's prefixes declared and ``bindings`` bound to their variables.
 
@@ -99,10 +164,7 @@ def run(graph: Graph, query: str, bindings: dict[str, Node] | None = None) -> Re
     except ParseException as exc:  # rdflib's own engine
         raise QueryError(syntax_error(exc.lineno, exc.col, exc.msg, query)) from exc
     except SyntaxError as exc:  # Oxigraph
-        m = _OXIGRAPH_ERROR.match(str(exc.msg if exc.msg else exc))
-        if not m:
-            raise QueryError(f"query syntax error: {exc}") from exc
-        raise QueryError(syntax_error(int(m[1]), int(m[2]), m[3].split("\n")[0], query)) from exc
+        raise QueryError(oxigraph_syntax_error(exc, query)) from exc
     except Exception as exc:
         raise QueryError(f"query failed: {exc}") from exc
 
@@ -113,44 +175,56 @@ def syntax_error(line: int, col: int, message: str, query: str) -> str:
     return f"query syntax error at line {line}, column {col}: {message}\n  {text}\n  {' ' * (col - 1)}^"
 
 
-def _cell(value) -> str:
-    return "" if value is None else str(value)
+def cell(value) -> str:
+    """A cell's text: an IRI, a literal's lexical form, a blank node's id; empty when unbound."""
+    if value is None:
+        return ""
+    if isinstance(value, ox.NamedNode | ox.Literal | ox.BlankNode):
+        return value.value
+    return str(value)
 
 
 def _width(text: str) -> int:
     """Display width in a terminal: CJK characters take two columns."""
+    if text.isascii():
+        return len(text)
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
-def format_table(result: Result) -> str:
+def format_table(result: Result | StoreResult) -> str:
     if result.type == "ASK":
         return "yes" if result.askAnswer else "no"
     if result.type in ("CONSTRUCT", "DESCRIBE"):
-        return result.graph.serialize(format="turtle")
+        text = result.serialize(format="turtle")
+        return text.decode("utf-8") if isinstance(text, bytes) else text
     header = [str(v) for v in result.vars]
-    rows = [[_cell(v) for v in row] for row in result]
-    widths = [max([_width(h)] + [_width(r[i]) for r in rows]) for i, h in enumerate(header)]
+    rows = [[(c, _width(c)) for c in map(cell, row)] for row in result]
+    widths = [max([_width(h)] + [r[i][1] for r in rows]) for i, h in enumerate(header)]
 
-    def line(cells: list[str]) -> str:
-        return "  ".join(c + " " * (w - _width(c)) for c, w in zip(cells, widths)).rstrip()
-    out = [line(header), "  ".join("-" * w for w in widths)] + [line(r) for r in rows]
+    def line(cells: list[tuple[str, int]]) -> str:
+        return "  ".join(c + " " * (w - cw) for (c, cw), w in zip(cells, widths)).rstrip()
+    out = [line([(h, _width(h)) for h in header]), "  ".join("-" * w for w in widths)] + [line(r) for r in rows]
     out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
     return "\n".join(out)
 
 
-def format_csv(result: Result, delimiter: str = ",") -> str:
+def format_csv(result: Result | StoreResult, delimiter: str = ",") -> str:
     buf = io.StringIO()
     writer = csv.writer(buf, delimiter=delimiter, lineterminator="\n")
     writer.writerow([str(v) for v in result.vars])
-    for row in result:
-        writer.writerow([_cell(v) for v in row])
+    writer.writerows(map(cell, row) for row in result)
     return buf.getvalue()
 
 
-def format_json(result: Result) -> str:
-    """SPARQL 1.1 Query Results JSON."""
+def format_json(result: Result | StoreResult) -> str:
+    """SPARQL 1.1 Query Results JSON, laid out the same whichever engine answered: "head" first, each
+    binding's variables in the order of the SELECT."""
     data = json.loads(result.serialize(format="json"))
-    return json.dumps(data, ensure_ascii=False, indent=1)
+    if "results" in data:
+        names = data["head"]["vars"]
+        data["results"]["bindings"] = [{n: b[n] for n in names if n in b} for b in data["results"]["bindings"]]
+    return json.dumps({key: data[key] for key in ("head", "results", "boolean") if key in data},
+                      ensure_ascii=False, indent=1)
 
 
 FORMATS = {"table": format_table, "csv": format_csv, "tsv": lambda r: format_csv(r, "\t"), "json": format_json}
