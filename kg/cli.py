@@ -15,9 +15,9 @@ from kg.export import export_all
 from kg.network import DEFAULT_MAX_NODES, KINDS
 
 if TYPE_CHECKING:
-    from rdflib import Graph
 
     from kg.pipeline import BuildResult
+    from kg.quads import QuadSpool
     from kg.validate import Violation
 
 ONTOLOGY = Path(__file__).resolve().parents[1] / "ontology" / "officials.ttl"
@@ -84,7 +84,7 @@ def build(inputs: tuple[Path, ...], out_dir: Path, store_dir: Path | None, prune
         pages = [p for p in written if p.parent != out_dir]
         if pages:
             click.echo(f"  wrote {len(pages)} pages in {pages[0].parent}")
-    violations = [] if no_validate or not result.documents else _check_shapes(result.graph, out_dir, quiet)
+    violations = [] if no_validate or not result.documents else _check_shapes(result.quads, out_dir, quiet)
     if not result.files:
         raise click.ClickException(f"no .txt, .html, .htm or .jsonl file in {', '.join(map(str, inputs))}; "
                                    "nothing was written")
@@ -97,15 +97,15 @@ def build(inputs: tuple[Path, ...], out_dir: Path, store_dir: Path | None, prune
         sys.exit(3)
 
 
-def _check_shapes(graph: Graph, out_dir: Path, quiet: bool) -> list[Violation]:
-    """Validate a built graph; report violations (the first few) on stderr."""
+def _check_shapes(spool: QuadSpool, out_dir: Path, quiet: bool) -> list[Violation]:
+    """Validate a built graph (a few hundred documents at a time); report violations (the first few) on stderr."""
     import time
 
     from kg import validate
 
     started = time.perf_counter()
     try:
-        violations = validate.validate(graph, validate.SHAPES)
+        violations = validate.validate_spool(spool, validate.SHAPES)
     except validate.ValidationError as exc:
         raise click.ClickException(f"{exc}; the graph was written, --no-validate skips the check") from exc
     if violations:

@@ -83,10 +83,17 @@ def write_jsonld(spool: QuadSpool, path: Path) -> None:
 
 # ---------------------------------------------------------------- HTML and all formats
 
+# The pages are drawn from an in-memory rdflib graph of the whole build (~2 KB a triple); above this
+# (about 1,200 articles) a build writes a page that says how to draw parts of the graph instead.
+VIEW_TRIPLE_LIMIT = 300_000
+
+
 def write_html(spool: QuadSpool, path: Path) -> list[Path]:
     """graph.html and the pages around it: index, timeline, network figures, most connected officials."""
-    from kg.view import write_site
+    from kg.view import write_notice, write_site
 
+    if (triples := spool.union_size()) > VIEW_TRIPLE_LIMIT:
+        return write_notice(path.parent, triples, VIEW_TRIPLE_LIMIT, main=path.name)
     return write_site(spool.graph(), path.parent, main=path.name)
 
 

@@ -10,14 +10,20 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
+from itertools import islice
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDFS, SH, NamespaceManager
 from rdflib.plugins.stores.memory import Memory
 from rdflib.term import Node
 
-from kg.vocab import bind_prefixes
+from kg.turtle import prefix_lines
+from kg.vocab import OK, bind_prefixes
+
+if TYPE_CHECKING:
+    from kg.quads import QuadSpool
 
 ROOT = Path(__file__).resolve().parents[1]
 SHAPES = ROOT / "ontology" / "shapes.ttl"
@@ -105,6 +111,37 @@ def validate(graph: Graph, shapes: Path = SHAPES, ontology: Path = ONTOLOGY) -> 
             for result in report.subjects(SH.resultSeverity, SH.Violation)
             for focus in [report.value(result, SH.focusNode)]
         }
+    return sorted(violations, key=lambda v: (v.focus, v.path or "", v.message, v.value or ""))
+
+
+CYCLE_MESSAGE = "containment has a cycle: the value is part of itself through ok:partOf"
+
+
+def validate_spool(spool: QuadSpool, shapes: Path = SHAPES, ontology: Path = ONTOLOGY,
+                   documents_per_chunk: int = 400) -> list[Violation]:
+    """Every violation in a build of any size, in bounded memory.
+
+    Each document's named graph describes every node it mentions (types, labels, evidence), so the
+    shapes are checked on a few hundred documents at a time; only containment cycles can span
+    documents, so they are found once over all ok:partOf links of the union (kept as the shape
+    reports them: focus ok:Place, each place on a cycle as the value).
+    """
+    import networkx as nx
+
+    header = prefix_lines(spool.vocabulary)
+    blocks = spool.graph_blocks()
+    violations: set[Violation] = set()
+    while batch := list(islice(blocks, documents_per_chunk)):
+        chunk = Dataset(default_union=True)
+        chunk.parse(data=header + "".join(batch), format="trig")
+        violations.update(v for v in validate(chunk, shapes, ontology) if v.message != CYCLE_MESSAGE)
+    part_of = str(OK.partOf)
+    links = nx.DiGraph((s, o[1:-1]) for s, p, o in spool.union() if p == part_of)
+    names = bind_prefixes(Graph()).namespace_manager
+    for component in nx.strongly_connected_components(links):
+        if len(component) > 1 or any(links.has_edge(n, n) for n in component):
+            violations.update(Violation(_name(names, OK.Place), None, None, CYCLE_MESSAGE, place)
+                              for place in component)
     return sorted(violations, key=lambda v: (v.focus, v.path or "", v.message, v.value or ""))
 
 

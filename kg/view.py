@@ -203,6 +203,16 @@ def _file_name(rank: int, name: str) -> str:
     return f"{rank:02d}-{safe}.html"
 
 
+def write_notice(out_dir: Path, triples: int, limit: int, main: str = "graph.html") -> list[Path]:
+    """In place of the site, for a build too large to draw in bounded memory: what to run instead."""
+    files = sorted(p.name for p in out_dir.glob("graph.*") if p.suffix in (".ttl", ".jsonld", ".trig"))
+    text = _env().get_template("too_large.html").render(root="", triples=f"{triples:,}", limit=f"{limit:,}",
+                                                        ttl=out_dir / "graph.ttl", files=files)
+    for name in (main, "index.html"):
+        write_atomic(out_dir / name, text)
+    return [out_dir / main, out_dir / "index.html"]
+
+
 def write_site(g: Graph, out_dir: Path, main: str = "graph.html", max_nodes: int = DEFAULT_MAX_NODES,
                top: int = TOP_OFFICIALS) -> list[Path]:
     """The whole-graph page and the pages around it: index, timeline, figures, most connected officials."""

@@ -159,3 +159,17 @@ def test_failed_streaming_write_keeps_the_old_file(tmp_path):
         raise RuntimeError("the writer broke off")
     assert target.read_text(encoding="utf-8") == "完整的旧图"
     assert [p.name for p in tmp_path.iterdir()] == ["graph.ttl"]
+
+
+def test_a_build_too_large_to_draw_gets_a_page_saying_how_to_draw_parts(tmp_path, monkeypatch):
+    """Above VIEW_TRIPLE_LIMIT the whole graph is not loaded into memory for the pages."""
+    from kg.pipeline import build
+
+    result = build([Path(__file__).resolve().parents[1] / "tests" / "data" / "articles"], progress=False)
+    monkeypatch.setattr(export, "VIEW_TRIPLE_LIMIT", 100)
+    monkeypatch.setattr(type(result.quads), "graph", lambda self: pytest.fail("the whole graph was loaded"))
+    written = export.export_all(result.quads, tmp_path)
+    page = (tmp_path / "graph.html").read_text(encoding="utf-8")
+    assert f"{result.quads.union_size():,}" in page and "kg view" in page and "--focus" in page
+    assert (tmp_path / "index.html").read_text(encoding="utf-8") == page
+    assert tmp_path / "graph.ttl" in written and not (tmp_path / "officials").exists()

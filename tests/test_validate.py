@@ -12,11 +12,14 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from rdflib import Graph
+from rdflib.namespace import RDF, RDFS
 
 from kg import validate as validation
 from kg.cli import main
 from kg.pipeline import build
-from kg.validate import Violation, validate
+from kg.quads import QuadSpool
+from kg.validate import CYCLE_MESSAGE, Violation, validate, validate_spool
+from kg.vocab import OK
 
 ROOT = Path(__file__).resolve().parents[1]
 PREFIXES = """
@@ -233,3 +236,21 @@ def test_kg_build_with_unusable_shapes_says_so(tmp_path: Path, monkeypatch: pyte
     result = CliRunner().invoke(main, ["build", str(tmp_path / "a.txt"), "--out", str(tmp_path / "out")])
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert "shapes.ttl: not readable SHACL shapes" in result.output and "--no-validate" in result.output
+
+
+def test_a_build_is_validated_in_chunks_of_documents_with_cycles_found_across_them() -> None:
+    """validate_spool checks a few documents at a time; a cycle made by two documents is still found."""
+    place = f"{RES}place/"
+    doc = f"{RES}doc/"
+    spool = QuadSpool()
+    for name, (a, b) in {"d1": ("甲村", "乙镇"), "d2": ("乙镇", "甲村"), "d3": ("丙村", "乙镇")}.items():
+        spool.add(doc + name, [
+            (place + a, str(RDF.type), f"<{OK.AdministrativeRegion}>"),
+            (place + a, str(RDFS.label), f'"{a}"@zh-Hans'),
+            (place + a, str(OK.partOf), f"<{place + b}>"),
+            (place + b, str(RDF.type), f"<{OK.AdministrativeRegion}>"),
+            (place + b, str(RDFS.label), f'"{b}"@zh-Hans'),
+        ])
+    violations = validate_spool(spool, documents_per_chunk=1)
+    assert {v.value for v in violations if v.message == CYCLE_MESSAGE} == {place + "甲村", place + "乙镇"}
+    assert all(v.message == CYCLE_MESSAGE for v in violations)  # each document is otherwise well-formed
