@@ -118,7 +118,7 @@ CYCLE_MESSAGE = "containment has a cycle: the value is part of itself through ok
 
 
 def validate_spool(spool: QuadSpool, shapes: Path = SHAPES, ontology: Path = ONTOLOGY,
-                   documents_per_chunk: int = 400) -> list[Violation]:
+                   documents_per_chunk: int = 100) -> list[Violation]:
     """Every violation in a build of any size, in bounded memory.
 
     Each document's named graph describes every node it mentions (types, labels, evidence), so the
