@@ -461,7 +461,7 @@ def _literal(word: str) -> re.Pattern[str]:
 
 def _leader_lists(page: Page, a: int, b: int) -> list[PersonMention]:
     found = []
-    for word in lexicon.discourse()["leaders_list"]:
+    for word in sorted(lexicon.discourse()["leaders_list"]):
         if len(word) < 3:
             continue
         for m in _literal(word).finditer(page.text, a, b):
@@ -936,7 +936,7 @@ def extract(page: Page) -> Mentions:
     known = {p.name for p in out.persons if p.official}
     taken = [(p.phrase_start if p.phrase_start is not None else p.start, p.end) for p in out.persons]
     for a, b in paragraphs:
-        for name in known:
+        for name in sorted(known, key=lambda n: (len(n), n)):  # a fixed order: at one start, the longer last
             at = page.text.find(name, a, b)
             while at >= 0:
                 span = (at, at + len(name))
