@@ -26,6 +26,7 @@ from rdflib import Dataset
 
 from kg import jsonld
 from kg.quads import QuadSpool
+from kg.timing import stage
 from kg.turtle import prefix_lines
 
 
@@ -83,8 +84,9 @@ def write_jsonld(spool: QuadSpool, path: Path) -> None:
 
 # ---------------------------------------------------------------- HTML and all formats
 
-# The pages are drawn from an in-memory rdflib graph of the whole build (~2 KB a triple); above this
-# (about 1,200 articles) a build writes a page that says how to draw parts of the graph instead.
+# The pages are drawn from the knowledge network, read in one pass over the spool's sorted triples
+# (no second graph of the build in memory); above this many triples (about VIEW_LIMIT_NOTE) a build
+# writes a page that says how to draw parts of the graph instead.
 VIEW_TRIPLE_LIMIT = 300_000
 
 
@@ -92,9 +94,24 @@ def write_html(spool: QuadSpool, path: Path) -> list[Path]:
     """graph.html and the pages around it: index, timeline, network figures, most connected officials."""
     from kg.view import write_notice, write_site
 
-    if (triples := spool.union_size()) > VIEW_TRIPLE_LIMIT:
-        return write_notice(path.parent, triples, VIEW_TRIPLE_LIMIT, main=path.name)
-    return write_site(spool.graph(), path.parent, main=path.name)
+    files = sorted(name for name, _ in WRITERS.values() if not name.endswith(".html"))
+    try:
+        return write_site(_at_most(spool.union(), VIEW_TRIPLE_LIMIT), path.parent, main=path.name, data_files=files)
+    except _TooLargeError:
+        with stage("pages"):
+            return write_notice(path.parent, spool.union_size(), VIEW_TRIPLE_LIMIT, main=path.name)
+
+
+class _TooLargeError(Exception):
+    """More triples than the pages are drawn from."""
+
+
+def _at_most(triples: Iterator[tuple[str, str, str]], limit: int) -> Iterator[tuple[str, str, str]]:
+    """The triples, stopping the reader (``_TooLargeError``) past ``limit``: memory stays bounded either way."""
+    for count, triple in enumerate(triples, 1):
+        if count > limit:
+            raise _TooLargeError
+        yield triple
 
 
 WRITERS: dict[str, tuple[str, Callable[[QuadSpool, Path], list[Path] | None]]] = {
@@ -130,9 +147,14 @@ def export_all(graph: QuadSpool | Dataset, out_dir: Path, formats: tuple[str, ..
             process.start()
     written = []
     for writer, path in here:
-        written.extend(writer(spool, path) or [path])
+        if writer is write_html:  # it times its own parts: network, stats, pages
+            written.extend(writer(spool, path))
+            continue
+        with stage("write"):
+            written.extend(writer(spool, path) or [path])
     for process, path in forked:
-        process.join()
+        with stage("write"):  # what the forked writers took beyond the pages
+            process.join()
         if process.exitcode != 0:
             raise ExportError(f"{path}: the process writing it failed (exit code {process.exitcode}); see above")
         written.append(path)

@@ -1,4 +1,4 @@
-"""The knowledge network: the RDF graph read once into networkx graphs for the views and the figures.
+"""The knowledge network: the build's triples read once into networkx graphs for the views and the figures.
 
 One node per person, organisation, place, event and article; one edge per fact, with the edge
 kind (``post``, ``leader`` …) and its Chinese word.  Posts and evidence are not nodes: they are
@@ -6,77 +6,133 @@ what a node's ``details`` say (posts with organisations, events with dates, evid
 with their source files), so a view can show them as text.  The projections (officials,
 places, events, an official's neighbourhood, co-participation) are all derived from this one
 network, never read again from the RDF.
+
+The network is read in one pass over plain triples (a build's sorted ``QuadSpool`` union, or an
+rdflib graph turned into the same strings), keeping only what the views show: no second graph of
+the whole build is held in memory, and sorted input gives the same network in the same order.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import networkx as nx
-from rdflib import Graph
-from rdflib.namespace import DCTERMS, PROV, RDF, RDFS
 
 from kg.lexicon import edge_words
-from kg.vocab import OK
+from kg.rdf import unquote
+
+if TYPE_CHECKING:
+    from rdflib import Graph
+
+    from kg.rdf import Triple
 
 KINDS = ("all", "officials", "places", "events")
 DEFAULT_MAX_NODES = 3000  # a view larger than this is aggregated (see kg.view.select)
-EVENT_CLASSES = (OK.Event, OK.Inspection, OK.CondolenceVisit, OK.Research, OK.Meeting)
-PLACE_CLASSES = (OK.Place, OK.AdministrativeRegion, OK.Facility)
 MAX_EVIDENCE = 5  # sentences kept per node: enough to check a fact, small enough for big pages
+
+_OK = "https://w3id.org/officials-kg/ontology#"
+_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+_DERIVED = "http://www.w3.org/ns/prov#wasDerivedFrom"
+_TITLE = "http://purl.org/dc/terms/title"
+EVENT_CLASSES = tuple(_OK + c for c in ("Event", "Inspection", "CondolenceVisit", "Research", "Meeting"))
+PLACE_CLASSES = tuple(_OK + c for c in ("Place", "AdministrativeRegion", "Facility"))
+# what the views read of each predicate: "one" keeps a value, "many" a list, "labels" the labels
+_KEPT = {_LABEL: "labels", _DERIVED: "many", _TITLE: "one"} | {
+    _OK + p: "many" for p in ("evidence", "holdsPost", "postIn", "jurisdiction", "partOf", "leader",
+                               "participant", "place")} | {
+    _OK + p: "one" for p in ("title", "text", "sourceFile", "adcode", "date", "role", "published", "publisher",
+                              "url")}
 
 
 class NetworkError(ValueError):
     """A view that cannot be drawn as asked (unknown kind, no node of that name); the message says why."""
 
 
-def _class_of(types: set) -> str | None:
-    if OK.Official in types:
+def _class_of(types: set[str]) -> str | None:
+    if _OK + "Official" in types:
         return "Official"
-    if OK.Person in types:
+    if _OK + "Person" in types:
         return "Person"
-    if OK.Organization in types:
+    if _OK + "Organization" in types:
         return "Organization"
     if types.intersection(PLACE_CLASSES):
         return "Place"
     if types.intersection(EVENT_CLASSES):
         return "Event"
-    if OK.Document in types:
+    if _OK + "Document" in types:
         return "Document"
     return None
 
 
-def date_text(value) -> str:
+def date_text(value: str | None) -> str:
     """An event date as readers see it: 2022-11-08, or --11-08 (no year in the article)."""
-    return "" if value is None else str(value)
+    return "" if value is None else value
 
 
-class _Reader:
-    """Look-ups on the RDF graph, each done once: labels, files, evidence sentences."""
+@dataclass
+class _Facts:
+    """The triples the views need, by subject: IRIs bare, literals as their text."""
 
-    def __init__(self, g: Graph):
-        self.g = g
-        self.labels: dict = {}
-        for node, label in g.subject_objects(RDFS.label):
-            if getattr(label, "language", None) == "zh-Hans" and (node not in self.labels
-                                                                  or str(label) < self.labels[node]):
-                self.labels[node] = str(label)
-        self.files = {doc: str(f) for doc, f in g.subject_objects(OK.sourceFile)}
+    types: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    one: dict[tuple[str, str], str] = field(default_factory=dict)  # (subject, predicate) -> least value
+    many: dict[tuple[str, str], list[str]] = field(default_factory=lambda: defaultdict(list))
+    labels: dict[str, str] = field(default_factory=dict)  # least zh-Hans label
+    names: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))  # every label
 
-    def label(self, node) -> str:
-        return self.labels.get(node) or self.files.get(node) or str(node).rsplit("/", 1)[-1]
+    @classmethod
+    def read(cls, triples: Iterable[Triple]) -> _Facts:
+        facts = cls()
+        kept, types, one, many = _KEPT, facts.types, facts.one, facts.many
+        for s, p, o in triples:
+            if p == _TYPE:
+                types[s].add(o[1:-1])
+                continue
+            how = kept.get(p)
+            if how is None:
+                continue
+            value = o[1:-1] if o[0] == "<" else unquote(o)
+            if how == "many":
+                many[s, p].append(value if isinstance(value, str) else value[0])
+            elif how == "one":
+                text = value if isinstance(value, str) else value[0]
+                if (s, p) not in one or text < one[s, p]:
+                    one[s, p] = text
+            else:
+                text, lang, _ = value
+                facts.names[s].add(text)
+                if lang == "zh-Hans" and (s not in facts.labels or text < facts.labels[s]):
+                    facts.labels[s] = text
+        for key in many:
+            many[key] = sorted(set(many[key]))
+        return facts
 
-    def evidence(self, node) -> list[dict[str, str]]:
+    def value(self, node: str, predicate: str) -> str | None:
+        return self.one.get((node, predicate))
+
+    def objects(self, node: str, predicate: str) -> list[str]:
+        return self.many.get((node, predicate), [])
+
+    def label(self, node: str) -> str:
+        return self.labels.get(node) or self.value(node, _OK + "sourceFile") or node.rsplit("/", 1)[-1]
+
+    def file(self, doc: str) -> str | None:
+        return self.value(doc, _OK + "sourceFile")
+
+    def evidence(self, node: str) -> list[dict[str, str]]:
         out = []
-        for ev in sorted(self.g.objects(node, OK.evidence)):
-            text = self.g.value(ev, OK.text)
+        for ev in self.objects(node, _OK + "evidence"):
+            text = self.value(ev, _OK + "text")
             if text is not None:
-                out.append({"text": str(text), "file": self.files.get(self.g.value(ev, PROV.wasDerivedFrom), "")})
+                docs = self.objects(ev, _DERIVED)
+                out.append({"text": text, "file": (self.file(docs[0]) or "") if docs else ""})
         return out
 
-    def sources(self, node) -> list[str]:
-        return sorted({self.files[d] for d in self.g.objects(node, PROV.wasDerivedFrom) if d in self.files})
+    def sources(self, node: str) -> list[str]:
+        return sorted({f for d in self.objects(node, _DERIVED) if (f := self.file(d)) is not None})
 
 
 def _merge_evidence(*lists: Iterable[dict[str, str]]) -> list[dict[str, str]]:
@@ -90,114 +146,124 @@ def _merge_evidence(*lists: Iterable[dict[str, str]]) -> list[dict[str, str]]:
     return out[:MAX_EVIDENCE]
 
 
-def knowledge_network(g: Graph) -> nx.MultiDiGraph:
-    """Every person, organisation, place, event and article of ``g``, with facts as labelled edges."""
+def triples_of_graph(g: Graph) -> Iterable[Triple]:
+    """An rdflib graph's triples as the strings a build's spool holds (object in N-Triples syntax)."""
+    from kg.rdf import from_term
+
+    for s, p, o in g:
+        yield str(s), str(p), from_term(o)
+
+
+def knowledge_network(source: Graph | Iterable[Triple]) -> nx.MultiDiGraph:
+    """Every person, organisation, place, event and article, with facts as labelled edges.
+
+    ``source`` is an rdflib graph or plain triples (``QuadSpool.union()``: read once, streamed).
+    """
+    triples = triples_of_graph(source) if hasattr(source, "namespace_manager") else source
     words = edge_words()
-    r = _Reader(g)
+    f = _Facts.read(triples)
+    ok = _OK
     net = nx.MultiDiGraph()
-    types: dict = defaultdict(set)
-    for node, cls in g.subject_objects(RDF.type):
-        types[node].add(cls)
-    kind_of = {node: k for node, ts in types.items() if (k := _class_of(ts))}
+    kind_of = {node: k for node, ts in sorted(f.types.items()) if (k := _class_of(ts))}
     for node, kind in kind_of.items():
-        net.add_node(str(node), kind=kind, label=r.label(node), date="",
-                     details={"name": r.label(node), "kind": kind, "files": r.sources(node)})
+        net.add_node(node, kind=kind, label=f.label(node), date="",
+                     details={"name": f.label(node), "kind": kind, "files": f.sources(node)})
 
-    def add(s, o, kind: str, **attrs) -> None:
-        if str(s) in net and str(o) in net:
-            net.add_edge(str(s), str(o), kind=kind, label=words[kind], **attrs)
+    def add(s: str, o: str, kind: str, **attrs) -> None:
+        if s in net and o in net:
+            net.add_edge(s, o, kind=kind, label=words[kind], **attrs)
 
-    def details(node) -> dict:
-        return net.nodes[str(node)]["details"]
+    def details(node: str) -> dict:
+        return net.nodes[node]["details"]
 
     # posts: person —任职→ organisation, and the post as text on both
     post_evidence: dict = defaultdict(list)
-    for person, post in sorted(g.subject_objects(OK.holdsPost)):
-        if str(person) not in net:
-            continue
-        title = str(g.value(post, OK.title) or "")
-        org = g.value(post, OK.postIn)
-        details(person).setdefault("posts", []).append({"title": title, "org": r.label(org) if org else ""})
-        names = {str(label) for label in g.objects(person, RDFS.label)}  # a post's sentences name all its holders
-        post_evidence[person].extend(e for e in r.evidence(post) if any(n in e["text"] for n in names))
-        if org is not None and str(org) in net:
-            details(org).setdefault("holders", []).append({"name": r.label(person), "title": title})
-            add(person, org, "post", title=title)
-    for org, region in sorted(g.subject_objects(OK.jurisdiction)):
-        if str(org) in net:
-            details(org)["jurisdiction"] = r.label(region)
-        add(org, region, "jurisdiction")
+    for person in (n for n, k in kind_of.items() if k in ("Official", "Person")):
+        for post in f.objects(person, ok + "holdsPost"):
+            title = f.value(post, ok + "title") or ""
+            orgs = f.objects(post, ok + "postIn")
+            org = orgs[0] if orgs else None
+            details(person).setdefault("posts", []).append({"title": title, "org": f.label(org) if org else ""})
+            names = f.names[person]  # a post's sentences name all its holders
+            post_evidence[person].extend(e for e in f.evidence(post) if any(n in e["text"] for n in names))
+            if org is not None and org in net:
+                details(org).setdefault("holders", []).append({"name": f.label(person), "title": title})
+                add(person, org, "post", title=title)
+    for org in (n for n, k in kind_of.items() if k == "Organization"):
+        for region in f.objects(org, ok + "jurisdiction"):
+            details(org)["jurisdiction"] = f.label(region)
+            add(org, region, "jurisdiction")
 
     # places: containment chain, adcode
-    part_of = dict(g.subject_objects(OK.partOf))
-    for place, parent in sorted(part_of.items()):
-        add(place, parent, "partOf")
-    for node, kind in kind_of.items():
-        if kind != "Place":
-            continue
-        chain, seen, up = [], {node}, part_of.get(node)
+    for place in (n for n, k in kind_of.items() if k == "Place"):
+        for parent in f.objects(place, ok + "partOf"):
+            add(place, parent, "partOf")
+        chain, seen, up = [], {place}, _first(f.objects(place, ok + "partOf"))
         while up is not None and up not in seen:
-            chain.append(r.label(up))
+            chain.append(f.label(up))
             seen.add(up)
-            up = part_of.get(up)
-        d = details(node)
+            up = _first(f.objects(up, ok + "partOf"))
+        d = details(place)
         if chain:
             d["partOf"] = chain
-        if (code := g.value(node, OK.adcode)) is not None:
-            d["adcode"] = str(code)
+        if (code := f.value(place, ok + "adcode")) is not None:
+            d["adcode"] = code
 
     # events: who led, who took part, where, when, from which article
     in_event: set = set()
     event_evidence: dict = defaultdict(list)
-    for event in sorted(n for n, k in kind_of.items() if k == "Event"):
+    for event in (n for n, k in kind_of.items() if k == "Event"):
         d = details(event)
-        date = date_text(g.value(event, OK.date))
-        net.nodes[str(event)]["date"] = date
-        leaders = sorted(g.objects(event, OK.leader))
-        participants = sorted(set(g.objects(event, OK.participant)) - set(leaders))
-        places = sorted(g.objects(event, OK.place))
-        d.update(date=date, leaders=[r.label(p) for p in leaders], participants=[r.label(p) for p in participants],
-                 places=[r.label(p) for p in places])
-        evidence = r.evidence(event)
+        date = date_text(f.value(event, ok + "date"))
+        net.nodes[event]["date"] = date
+        leaders = f.objects(event, ok + "leader")
+        participants = sorted(set(f.objects(event, ok + "participant")) - set(leaders))
+        places = f.objects(event, ok + "place")
+        d.update(date=date, leaders=[f.label(p) for p in leaders], participants=[f.label(p) for p in participants],
+                 places=[f.label(p) for p in places])
+        evidence = f.evidence(event)
         d["evidence"] = evidence[:MAX_EVIDENCE]
-        summary = {"id": str(event), "label": r.label(event), "date": date, "places": d["places"]}
+        summary = {"id": event, "label": f.label(event), "date": date, "places": d["places"]}
         for role, people in (("leader", leaders), ("participant", participants)):
             for person in people:
                 add(person, event, role)
                 in_event.add(person)
-                if str(person) in net:
+                if person in net:
                     details(person).setdefault("events", []).append({**summary, "as": role})
                     event_evidence[person].extend(evidence)
         for place in places:
             add(event, place, "place")
-            if str(place) in net:
+            if place in net:
                 details(place).setdefault("visits", []).append({**summary, "leaders": d["leaders"]})
                 event_evidence[place].extend(evidence)
-        for doc in sorted(g.objects(event, PROV.wasDerivedFrom)):
+        for doc in f.objects(event, _DERIVED):
             add(event, doc, "source")
 
     # people in no event are tied to the articles that name them (reporters, editors …)
     for node, kind in kind_of.items():
         if kind in ("Official", "Person") and node not in in_event:
-            for doc in sorted(g.objects(node, PROV.wasDerivedFrom)):
+            for doc in f.objects(node, _DERIVED):
                 add(node, doc, "source")
-        if kind == "Person" and (role := g.value(node, OK.role)) is not None:
-            details(node)["role"] = str(role)
+        if kind == "Person" and (role := f.value(node, ok + "role")) is not None:
+            details(node)["role"] = role
         if kind == "Document":
-            d = details(node)
-            d.update(file=r.files.get(node, ""), title=str(g.value(node, DCTERMS.title) or ""),
-                     published=str(g.value(node, OK.published) or ""),
-                     publisher=str(g.value(node, OK.publisher) or ""), url=str(g.value(node, OK.url) or ""))
+            details(node).update(file=f.file(node) or "", title=f.value(node, _TITLE) or "",
+                                 published=f.value(node, ok + "published") or "",
+                                 publisher=f.value(node, ok + "publisher") or "", url=f.value(node, ok + "url") or "")
 
     for node, kind in kind_of.items():
         d = details(node)
         if kind in ("Official", "Person"):
             d.setdefault("events", []).sort(key=lambda e: (e["date"] == "", e["date"], e["label"]))
-            d["evidence"] = _merge_evidence(r.evidence(node), event_evidence[node], post_evidence[node])
+            d["evidence"] = _merge_evidence(f.evidence(node), event_evidence[node], post_evidence[node])
         elif kind == "Place":
             d.setdefault("visits", []).sort(key=lambda e: (e["date"] == "", e["date"], e["label"]))
-            d["evidence"] = _merge_evidence(r.evidence(node), event_evidence[node])
+            d["evidence"] = _merge_evidence(f.evidence(node), event_evidence[node])
     return net
+
+
+def _first(values: list[str]) -> str | None:
+    return values[0] if values else None
 
 
 def nodes_of(net: nx.MultiDiGraph, *kinds: str) -> list[str]:

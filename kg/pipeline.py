@@ -20,6 +20,7 @@ from rdflib import Dataset, Graph
 from rdflib.namespace import RDF
 from tqdm import tqdm
 
+from kg import timing
 from kg.extract import extract
 from kg.load import LoadError, iter_inputs, load_with_errors
 from kg.model import Facts, SourceText
@@ -29,7 +30,7 @@ from kg.rdf import doc_iri, triples_of
 from kg.resolve import resolve
 from kg.vocab import OK
 
-STAGES = ("load", "normalise", "extract", "resolve", "rdf")
+STAGES = ("read", "normalise", "extract", "resolve", "encode")  # per article, CPU seconds in the worker
 _KIND_OF_CLASS = {f"<{OK.Official}>": "officials"} | {
     f"<{c}>": "events" for c in (OK.Event, OK.Inspection, OK.CondolenceVisit, OK.Research, OK.Meeting)} | {
     f"<{c}>": "places" for c in (OK.AdministrativeRegion, OK.Facility, OK.Place)}
@@ -141,7 +142,7 @@ def analyse_file(path: Path) -> FileResult:
         sources, errors = [], []
     result.skipped.extend(str(e) for e in errors)
     clock = time.process_time()
-    seconds["load"] += clock - started
+    seconds["read"] += clock - started
     for source in sources:
         try:
             page = normalise(source)
@@ -152,7 +153,7 @@ def analyse_file(path: Path) -> FileResult:
             seconds["resolve"] -= clock - (clock := time.process_time())
             triples = triples_of(facts)
             encoded = encode(str(doc_iri(facts.doc_id)), triples)
-            seconds["rdf"] -= clock - (clock := time.process_time())
+            seconds["encode"] -= clock - (clock := time.process_time())
         except Exception as exc:  # one broken article must not cost the others
             result.skipped.append(f"{source.source}: could not be analysed ({type(exc).__name__}: {exc})")
             clock = time.process_time()
@@ -184,7 +185,8 @@ def build(inputs: Iterable[str | Path], progress: bool = True, workers: int = 1,
     Files for which ``unchanged(path)`` is true are listed in ``result.unchanged``, not analysed.
     """
     started = time.perf_counter()
-    warm_up()  # before forking, so that workers share the loaded dictionaries
+    with timing.stage("start"):
+        warm_up()  # before forking, so that workers share the loaded dictionaries
     result = BuildResult(spool if spool is not None else QuadSpool(),
                          stage_seconds=dict.fromkeys((*STAGES, "spool"), 0.0))
     paths = list(iter_inputs(inputs, on_skip=result.skipped.append))
@@ -194,7 +196,7 @@ def build(inputs: Iterable[str | Path], progress: bool = True, workers: int = 1,
         result.unchanged = [p for p, s in zip(paths, same, strict=True) if s]
         paths = [p for p, s in zip(paths, same, strict=True) if not s]
     bar = tqdm(total=len(paths), desc="building", unit="file", disable=not progress or len(paths) < 20)
-    with bar:
+    with bar, timing.stage("analyse"):
         for done in _analysed(paths, workers):
             clock = time.process_time()
             result.add(done)
@@ -202,6 +204,8 @@ def build(inputs: Iterable[str | Path], progress: bool = True, workers: int = 1,
             for stage, seconds in done.seconds.items():
                 result.stage_seconds[stage] += seconds
             bar.update()
+    for stage, seconds in result.stage_seconds.items():
+        timing.add(stage, seconds)
     result.seconds = time.perf_counter() - started
     return result
 

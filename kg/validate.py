@@ -1,12 +1,16 @@
 """SHACL validation: does a graph have the shape ontology/shapes.ttl says a well-formed graph has?
 
-pySHACL does the checking; this module gives it the ontology (so that an ok:Official counts as
-an ok:Person) and turns its report into ``Violation`` records that name the node by its label.
+The shapes are compiled by kg.shacl into checks over each node's triples (and SPARQL constraints run
+by Oxigraph), with the ontology's class hierarchy (so that an ok:Official counts as an ok:Person):
+on a build that is two streamed passes over its sorted triples, where pySHACL on rdflib graphs took
+longer than the build itself. Shapes that use a feature kg.shacl does not implement are checked by
+pySHACL, as before; the tests check that both report the same violations. Results become
+``Violation`` records that name the node by its label.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
@@ -19,6 +23,8 @@ from rdflib.namespace import RDFS, SH, NamespaceManager
 from rdflib.plugins.stores.memory import Memory
 from rdflib.term import Node
 
+from kg import shacl
+from kg.rdf import Triple, from_term, to_term
 from kg.turtle import prefix_lines
 from kg.vocab import OK, bind_prefixes
 
@@ -90,6 +96,61 @@ def _with_subclasses(graph: Graph, ontology: Path) -> Iterator[Graph]:
 
 def validate(graph: Graph, shapes: Path = SHAPES, ontology: Path = ONTOLOGY) -> list[Violation]:
     """Every violation of the shapes in ``graph`` (a Dataset is validated as the union of its graphs)."""
+    compiled = _compiled(shapes, ontology)
+    if compiled is None:
+        return validate_pyshacl(graph, shapes, ontology)
+    every = graph.quads((None, None, None, None)) if isinstance(graph, Dataset) else graph
+    triples = list({(str(s), str(p), from_term(o)) for s, p, o, *_ in every})
+    results = shacl.check_graph(compiled, triples)
+    return _named(results, _labels(triples, results))
+
+
+def _compiled(shapes: Path, ontology: Path) -> shacl.Shapes | None:
+    """The shapes compiled for kg.shacl; None if they need pySHACL."""
+    try:
+        return shacl.load(shapes, ontology)
+    except shacl.UnsupportedError:
+        return None
+    except shacl.UnreadableShapesError as exc:
+        raise ValidationError(f"{shapes}: not readable SHACL shapes in Turtle ({exc})") from exc
+    except shacl.ShapesError as exc:
+        raise ValidationError(f"{shapes}: the shapes cannot be used ({exc})") from exc
+
+
+def _labels(triples: Iterable[Triple], results: list[shacl.Result]) -> dict[str, list[str]]:
+    """The labels (N-Triples literals) of the nodes the results name."""
+    wanted = {r.focus for r in results} | {r.value[1:-1] for r in results if r.value and r.value[0] == "<"}
+    labels: dict[str, list[str]] = {}
+    for s, p, o in triples:
+        if p == shacl.LABEL and s in wanted:
+            labels.setdefault(s, []).append(o)
+    return labels
+
+
+def _named(results: list[shacl.Result], labels: dict[str, list[str]]) -> list[Violation]:
+    """Results as people read them: vocabulary terms prefixed, nodes with their Simplified label."""
+    names = bind_prefixes(Graph()).namespace_manager
+
+    def label(node: str) -> str | None:
+        found = sorted((to_term(t) for t in labels.get(node, [])),
+                       key=lambda t: (getattr(t, "language", None) != "zh-Hans", str(t)))
+        return str(found[0]) if found else None
+
+    def short(term: str | None) -> str | None:
+        if term is None:
+            return None
+        if term[0] != "<":
+            return to_term(term).n3(names)
+        node = term[1:-1]
+        return f"{text} <{node}>" if (text := label(node)) else _name(names, URIRef(node))
+
+    violations = {Violation(_name(names, URIRef(r.focus)), label(r.focus), short(f"<{r.path}>" if r.path else None),
+                            r.message, short(r.value)) for r in results}
+    return sorted(violations, key=lambda v: (v.focus, v.path or "", v.message, v.value or ""))
+
+
+def validate_pyshacl(graph: Graph, shapes: Path = SHAPES, ontology: Path = ONTOLOGY) -> list[Violation]:
+    """``validate`` by pySHACL: for shapes kg.shacl does not implement, and to check it in the tests."""
     import pyshacl  # imported here: it takes a second to import and only validation needs it
     from pyshacl.errors import ConstraintLoadError, ReportableRuntimeError, ShapeLoadError
 
@@ -121,11 +182,38 @@ def validate_spool(spool: QuadSpool, shapes: Path = SHAPES, ontology: Path = ONT
                    documents_per_chunk: int = 100) -> list[Violation]:
     """Every violation in a build of any size, in bounded memory.
 
-    Each document's named graph describes every node it mentions (types, labels, evidence), so the
-    shapes are checked on a few hundred documents at a time; only containment cycles can span
-    documents, so they are found once over all ok:partOf links of the union (kept as the shape
-    reports them: focus ok:Place, each place on a cycle as the value).
+    Compiled shapes read the sorted union twice: the types of the nodes first (and the triples the
+    SPARQL constraints name), then each subject's triples together, checked as they stream by.
+    Shapes that need pySHACL are checked a few hundred documents at a time (each document's graph
+    describes every node it mentions); containment cycles, which can span documents, are then found
+    once over all ok:partOf links of the union.
     """
+    compiled = _compiled(shapes, ontology)
+    if compiled is None:
+        return _validate_spool_pyshacl(spool, shapes, ontology, documents_per_chunk)
+    relevant = compiled.relevant_classes()
+    wanted = {p for _, c in compiled.sparql for p in c.predicates}
+    types: dict[str, set[str]] = {}
+    kept = []
+    for s, p, o in spool.union():
+        if p == shacl.TYPE and (cls := o[1:-1]) in relevant:
+            types.setdefault(s, set()).add(cls)
+        if p in wanted:
+            kept.append((s, p, o))
+    is_a = compiled.checker(types)
+    results = []
+    for subject, pairs in spool.subjects():
+        props: dict[str, list[str]] = {}
+        for p, o in pairs:
+            props.setdefault(p, []).append(o)
+        results.extend(compiled.check_node(subject, props, is_a))
+    kept.extend((s, shacl.TYPE, f"<{c}>") for s, cs in types.items() for c in cs)
+    results.extend(shacl.run_sparql(compiled, kept))
+    return _named(results, _labels(spool.union(), results) if results else {})
+
+
+def _validate_spool_pyshacl(spool: QuadSpool, shapes: Path, ontology: Path,
+                            documents_per_chunk: int) -> list[Violation]:
     import networkx as nx
 
     header = prefix_lines(spool.vocabulary)
@@ -134,7 +222,7 @@ def validate_spool(spool: QuadSpool, shapes: Path = SHAPES, ontology: Path = ONT
     while batch := list(islice(blocks, documents_per_chunk)):
         chunk = Dataset(default_union=True)
         chunk.parse(data=header + "".join(batch), format="trig")
-        violations.update(v for v in validate(chunk, shapes, ontology) if v.message != CYCLE_MESSAGE)
+        violations.update(v for v in validate_pyshacl(chunk, shapes, ontology) if v.message != CYCLE_MESSAGE)
     part_of = str(OK.partOf)
     links = nx.DiGraph((s, o[1:-1]) for s, p, o in spool.union() if p == part_of)
     names = bind_prefixes(Graph()).namespace_manager

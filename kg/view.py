@@ -1,8 +1,9 @@
-"""The HTML pages: graph views drawn with pyvis (vis-network), a timeline, network figures, an index.
+"""The HTML pages: graph views drawn with vis-network, a timeline, network figures, an index.
 
 Every page works with no network: vis-network's JavaScript and CSS are copied into the page
 from the pyvis package (pyvis's own template links bootstrap and vis from CDNs, so it is not
-used), and a Content-Security-Policy forbids any request.  Article text reaches a page only as
+used, nor is pyvis imported: it pulls in IPython), and a Content-Security-Policy forbids any
+request.  Article text reaches a page only as
 JSON with ``<``, ``>``, ``&`` and ``'`` escaped (Jinja's ``tojson``) or as autoescaped HTML text,
 and the page's script puts it into the DOM with ``textContent``, so an article cannot inject
 markup or script.
@@ -10,37 +11,50 @@ markup or script.
 Positions are computed once with igraph's Fruchterman-Reingold (C code: 0.7 s for 6,500 nodes,
 where networkx's spring_layout took 48 s) and physics is off, so a page is interactive as soon
 as it is drawn.  A view larger than ``max_nodes`` is aggregated (officials and the places they
-went to, then the most connected nodes) and the page says so.
+went to, then the most connected nodes) and the page says so.  Node order, layout seed and JSON
+are fixed by the graph alone, so the same graph gives the same bytes in every process.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import math
 import random
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import igraph
 import networkx as nx
-import pyvis
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
-from pyvis.network import Network
-from rdflib import Graph
 
 from kg import stats
 from kg.export import write_atomic
 from kg.lexicon import edge_words, network_classes
 from kg.network import DEFAULT_MAX_NODES, KINDS, NetworkError, find, knowledge_network, neighbourhood, nodes_of, project
+from kg.timing import stage
+
+if TYPE_CHECKING:
+    from rdflib import Graph
+
+    from kg.rdf import Triple
 
 TOP_OFFICIALS = 10  # per-official pages written by a build
 LARGE = 1000  # above this many nodes edges are hidden while dragging or zooming
 EDGE_LENGTH = 120.0  # median edge length of the layout, in vis-network pixels
-_VIS_LIB = Path(pyvis.__file__).parent / "templates" / "lib" / "vis-9.1.2"
+
+def _vis_lib() -> Path:
+    """vis-network 9.1.2 as pyvis ships it (found without importing pyvis)."""
+    spec = importlib.util.find_spec("pyvis")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("pyvis is not installed: it ships the vis-network files the pages inline; pip install pyvis")
+    return Path(next(iter(spec.submodule_search_locations))) / "templates" / "lib" / "vis-9.1.2"
 
 
 @dataclass
@@ -65,10 +79,11 @@ def _env() -> Environment:
 @cache
 def _vis_assets() -> dict[str, Markup]:
     """vis-network's JS and CSS, shipped by pyvis, to inline into a page."""
-    js = (_VIS_LIB / "vis-network.min.js").read_text(encoding="utf-8")
-    css = (_VIS_LIB / "vis-network.css").read_text(encoding="utf-8")
+    lib = _vis_lib()
+    js = (lib / "vis-network.min.js").read_text(encoding="utf-8")
+    css = (lib / "vis-network.css").read_text(encoding="utf-8")
     if "</script" in js.lower() or "</style" in css.lower():
-        raise RuntimeError(f"{_VIS_LIB}: cannot be inlined (it closes its own tag); pin pyvis 0.3.2")
+        raise RuntimeError(f"{lib}: cannot be inlined (it closes its own tag); pin pyvis 0.3.2")
     return {"vis_js": Markup(js), "vis_css": Markup(css)}
 
 
@@ -131,36 +146,37 @@ def select(net: nx.MultiDiGraph, kind: str = "all", focus: str | None = None, de
     return view
 
 
-def _pyvis(graph: nx.MultiDiGraph) -> Network:
-    """The pyvis network of ``graph``: styled by class, laid out, physics off."""
+def network_data(graph: nx.MultiDiGraph) -> tuple[list[dict], list[dict], dict]:
+    """vis-network's nodes, edges and options for ``graph``: styled by class, laid out, physics off."""
     classes = network_classes()
     positions = layout(graph)
-    vis = Network(directed=True, cdn_resources="in_line")
-    for node, data in graph.nodes(data=True):
-        style = classes[data["kind"]]
+    nodes = []
+    for node, data in sorted(graph.nodes(data=True)):
         x, y = positions[node]
-        vis.add_node(node, label=data["label"], group=data["kind"], shape=style.shape,
-                     size=round(8 + 4 * math.log2(1 + graph.degree(node)), 1), x=x, y=y)
+        nodes.append({"id": node, "label": data["label"], "group": data["kind"], "shape": classes[data["kind"]].shape,
+                      "size": round(8 + 4 * math.log2(1 + graph.degree(node)), 1), "x": x, "y": y})
+    edges = []
     for s, o, data in graph.edges(data=True):
-        extra = {"arrows": ""} if data["kind"] == "together" else {}
         title = f"{data['label']} {data['title']}" if data.get("title") else data["label"]
-        vis.add_edge(s, o, label=data["label"], title=title, width=1 + math.log2(data.get("weight", 1)), **extra)
-    vis.options = _options(len(graph) > LARGE)
-    vis.options["groups"] = {c.name: {"color": c.colour, "shape": c.shape} for c in classes.values()}
-    return vis
+        edges.append({"from": s, "to": o, "label": data["label"], "title": title,
+                      "width": 1 + math.log2(data.get("weight", 1)),
+                      "arrows": "" if data["kind"] == "together" else "to"})
+    edges.sort(key=lambda e: (e["from"], e["to"], e["label"], e["title"]))
+    options = _options(len(graph) > LARGE)
+    options["groups"] = {c.name: {"color": c.colour, "shape": c.shape} for c in classes.values()}
+    return nodes, edges, options
 
 
 def render_view(view: View, root: str = "") -> str:
     """A graph page; ``root`` is the path from the page back to the output directory (``../``)."""
-    vis = _pyvis(view.graph)
-    nodes, edges, _, _, _, options = vis.get_network_data()
+    nodes, edges, options = network_data(view.graph)
     present = {k for _, k in view.graph.nodes(data="kind")}
     counts = {k: len(nodes_of(view.graph, k)) for k in present}
     classes = [{"name": c.name, "word": c.word, "colour": c.colour, "symbol": c.symbol, "count": counts[c.name]}
                for c in network_classes().values() if c.name in present]
     used = {k for _, _, k in view.graph.edges(data="kind")}
-    data = {"nodes": nodes, "edges": edges, "options": json.loads(options),
-            "details": {n: d["details"] for n, d in view.graph.nodes(data=True)},
+    data = {"nodes": nodes, "edges": edges, "options": options,
+            "details": {n: d["details"] for n, d in sorted(view.graph.nodes(data=True))},
             "classWords": {c.name: c.word for c in network_classes().values()}}
     return _env().get_template("graph.html").render(
         view=view, root=root, notice=view.notice, classes=classes, data=data,
@@ -213,11 +229,24 @@ def write_notice(out_dir: Path, triples: int, limit: int, main: str = "graph.htm
     return [out_dir / main, out_dir / "index.html"]
 
 
-def write_site(g: Graph, out_dir: Path, main: str = "graph.html", max_nodes: int = DEFAULT_MAX_NODES,
-               top: int = TOP_OFFICIALS) -> list[Path]:
-    """The whole-graph page and the pages around it: index, timeline, figures, most connected officials."""
-    net = knowledge_network(g)
-    figures = stats.compute(net)
+def write_site(source: Graph | Iterable[Triple], out_dir: Path, main: str = "graph.html",
+               max_nodes: int = DEFAULT_MAX_NODES, top: int = TOP_OFFICIALS,
+               data_files: list[str] | None = None) -> list[Path]:
+    """The whole-graph page and the pages around it: index, timeline, figures, most connected officials.
+
+    ``source``: an rdflib graph, or a build's triples (``QuadSpool.union()``, read once).
+    ``data_files``: the graph files the index links to (default: those in ``out_dir`` now).
+    """
+    with stage("network"):
+        net = knowledge_network(source)
+    with stage("stats"):
+        figures = stats.compute(net)
+    with stage("pages"):
+        return _write_pages(net, figures, out_dir, main, max_nodes, top, data_files)
+
+
+def _write_pages(net: nx.MultiDiGraph, figures: stats.NetworkStats, out_dir: Path, main: str, max_nodes: int,
+                 top: int, data_files: list[str] | None) -> list[Path]:
     whole = select(net, max_nodes=max_nodes)
     pages = {main: render_view(whole), "timeline.html": render_timeline(net), "stats.html": render_stats(figures)}
     officials = []
@@ -227,7 +256,8 @@ def write_site(g: Graph, out_dir: Path, main: str = "graph.html", max_nodes: int
         d = net.nodes[o.iri]["details"]
         officials.append({"name": o.name, "page": page, "degree": o.degree, "events": len(d.get("events", [])),
                           "posts": [f"{p['org']}{p['title']}" for p in d.get("posts", [])]})
-    data_files = sorted(p.name for p in out_dir.glob("graph.*") if p.suffix in (".ttl", ".jsonld", ".trig"))
+    if data_files is None:
+        data_files = sorted(p.name for p in out_dir.glob("graph.*") if p.suffix in (".ttl", ".jsonld", ".trig"))
     pages["index.html"] = _env().get_template("index.html").render(
         root="", counts=_counts(figures), officials=officials, aggregated=bool(whole.notice), files=data_files)
     written = []

@@ -14,10 +14,12 @@ from click.testing import CliRunner
 from rdflib import Graph
 from rdflib.namespace import RDF, RDFS
 
+from kg import shacl
 from kg import validate as validation
 from kg.cli import main
 from kg.pipeline import build
 from kg.quads import QuadSpool
+from kg.rdf import from_term
 from kg.validate import CYCLE_MESSAGE, Violation, validate, validate_spool
 from kg.vocab import OK
 
@@ -70,52 +72,52 @@ def test_the_hand_written_graph_is_well_formed() -> None:
     assert validate(graph(GOOD)) == []
 
 
-@pytest.mark.parametrize(
-    ("update", "focus", "path", "message"),
-    [
-        ("DELETE WHERE { res:person/李四海 rdfs:label ?l }", "person/李四海", "rdfs:label",
-         "a person (every official too) needs a Simplified Chinese label"),
-        ('DELETE DATA { res:person/张三丰 rdfs:label "张三丰"@zh-Hans }', "person/张三丰", "rdfs:label",
-         "needs a Simplified Chinese label"),  # a Traditional label alone is not enough
-        ("DELETE WHERE { res:place/东城区 rdfs:label ?l }", "place/东城区", "rdfs:label",
-         "a place needs a Simplified Chinese label"),
-        ("DELETE WHERE { res:org/东城区委 rdfs:label ?l }", "org/东城区委", "rdfs:label",
-         "an organisation needs a label"),
-        ("DELETE WHERE { res:post/东城区委/书记 ok:title ?t }", "post/东城区委/书记", "ok:title",
-         "a post needs exactly one title"),
-        ('INSERT DATA { res:post/东城区委/书记 ok:title "副书记" }', "post/东城区委/书记", "ok:title",
-         "a post needs exactly one title"),
-        ("DELETE WHERE { res:post/东城区委/书记 ok:postIn ?o }", "post/东城区委/书记", "ok:postIn",
-         "a post needs exactly one organisation"),
-        ("DELETE WHERE { res:org/东城区委 a ?c }", "post/东城区委/书记", "ok:postIn",
-         "a post needs exactly one organisation (ok:postIn an ok:Organization)"),
-        ("DELETE WHERE { res:event/d1-e2 a ?c }", "event/d1-e2", None, "an event needs a type"),
-        ("DELETE WHERE { res:event/d1-e1 ok:leader ?p }", "event/d1-e1", "ok:leader",
-         "an event needs exactly one leader"),
-        ("INSERT DATA { res:event/d1-e1 ok:leader res:place/青山镇 }", "event/d1-e1", "ok:leader",
-         "an event needs exactly one leader"),
-        ("DELETE WHERE { res:event/d1-e1 prov:wasDerivedFrom ?d }", "event/d1-e1", "prov:wasDerivedFrom",
-         "an event needs provenance"),
-        ("DELETE WHERE { res:event/d1-e2 ok:evidence ?e }", "event/d1-e2", "ok:evidence",
-         "an event needs evidence"),
-        ("INSERT DATA { res:event/d1-e1 ok:place res:person/王五 }", "event/d1-e1", "ok:place",
-         "ok:place must point to an ok:Place"),
-        ('DELETE WHERE { res:event/d1-e1 ok:date ?d } ; INSERT DATA { res:event/d1-e1 ok:date "2023-06-01" }',
-         "event/d1-e1", "ok:date", "a date must be a valid xsd:date"),
-        ('DELETE WHERE { res:event/d1-e1 ok:date ?d } ; INSERT DATA { res:event/d1-e1 ok:date "2023-13-45"^^xsd:date }',
-         "event/d1-e1", "ok:date", "a date must be a valid xsd:date"),
-        ('DELETE WHERE { res:event/d1-e2 ok:date ?d } ; '
-         'INSERT DATA { res:event/d1-e2 ok:date "2023-06-02T09:00:00"^^xsd:dateTime }',
-         "event/d1-e2", "ok:date", "a date must be a valid xsd:date"),
-        ("DELETE WHERE { res:doc/d1 ok:sourceFile ?f }", "doc/d1", "ok:sourceFile",
-         "a document needs exactly one source file name"),
-        ("DELETE WHERE { res:evidence/d1/0-30 ok:startOffset ?s } ; "
-         "INSERT DATA { res:evidence/d1/0-30 ok:startOffset 31 }",
-         "evidence/d1/0-30", "ok:startOffset", "not after its ok:endOffset"),
-        ("DELETE WHERE { res:evidence/d1/0-30 ok:text ?t }", "evidence/d1/0-30", "ok:text",
-         "evidence needs the text it quotes"),
-    ],
-)
+CASES = [
+    ("DELETE WHERE { res:person/李四海 rdfs:label ?l }", "person/李四海", "rdfs:label",
+     "a person (every official too) needs a Simplified Chinese label"),
+    ('DELETE DATA { res:person/张三丰 rdfs:label "张三丰"@zh-Hans }', "person/张三丰", "rdfs:label",
+     "needs a Simplified Chinese label"),  # a Traditional label alone is not enough
+    ("DELETE WHERE { res:place/东城区 rdfs:label ?l }", "place/东城区", "rdfs:label",
+     "a place needs a Simplified Chinese label"),
+    ("DELETE WHERE { res:org/东城区委 rdfs:label ?l }", "org/东城区委", "rdfs:label",
+     "an organisation needs a label"),
+    ("DELETE WHERE { res:post/东城区委/书记 ok:title ?t }", "post/东城区委/书记", "ok:title",
+     "a post needs exactly one title"),
+    ('INSERT DATA { res:post/东城区委/书记 ok:title "副书记" }', "post/东城区委/书记", "ok:title",
+     "a post needs exactly one title"),
+    ("DELETE WHERE { res:post/东城区委/书记 ok:postIn ?o }", "post/东城区委/书记", "ok:postIn",
+     "a post needs exactly one organisation"),
+    ("DELETE WHERE { res:org/东城区委 a ?c }", "post/东城区委/书记", "ok:postIn",
+     "a post needs exactly one organisation (ok:postIn an ok:Organization)"),
+    ("DELETE WHERE { res:event/d1-e2 a ?c }", "event/d1-e2", None, "an event needs a type"),
+    ("DELETE WHERE { res:event/d1-e1 ok:leader ?p }", "event/d1-e1", "ok:leader",
+     "an event needs exactly one leader"),
+    ("INSERT DATA { res:event/d1-e1 ok:leader res:place/青山镇 }", "event/d1-e1", "ok:leader",
+     "an event needs exactly one leader"),
+    ("DELETE WHERE { res:event/d1-e1 prov:wasDerivedFrom ?d }", "event/d1-e1", "prov:wasDerivedFrom",
+     "an event needs provenance"),
+    ("DELETE WHERE { res:event/d1-e2 ok:evidence ?e }", "event/d1-e2", "ok:evidence",
+     "an event needs evidence"),
+    ("INSERT DATA { res:event/d1-e1 ok:place res:person/王五 }", "event/d1-e1", "ok:place",
+     "ok:place must point to an ok:Place"),
+    ('DELETE WHERE { res:event/d1-e1 ok:date ?d } ; INSERT DATA { res:event/d1-e1 ok:date "2023-06-01" }',
+     "event/d1-e1", "ok:date", "a date must be a valid xsd:date"),
+    ('DELETE WHERE { res:event/d1-e1 ok:date ?d } ; INSERT DATA { res:event/d1-e1 ok:date "2023-13-45"^^xsd:date }',
+     "event/d1-e1", "ok:date", "a date must be a valid xsd:date"),
+    ('DELETE WHERE { res:event/d1-e2 ok:date ?d } ; '
+     'INSERT DATA { res:event/d1-e2 ok:date "2023-06-02T09:00:00"^^xsd:dateTime }',
+     "event/d1-e2", "ok:date", "a date must be a valid xsd:date"),
+    ("DELETE WHERE { res:doc/d1 ok:sourceFile ?f }", "doc/d1", "ok:sourceFile",
+     "a document needs exactly one source file name"),
+    ("DELETE WHERE { res:evidence/d1/0-30 ok:startOffset ?s } ; "
+     "INSERT DATA { res:evidence/d1/0-30 ok:startOffset 31 }",
+     "evidence/d1/0-30", "ok:startOffset", "not after its ok:endOffset"),
+    ("DELETE WHERE { res:evidence/d1/0-30 ok:text ?t }", "evidence/d1/0-30", "ok:text",
+     "evidence needs the text it quotes"),
+]
+
+
+@pytest.mark.parametrize(("update", "focus", "path", "message"), CASES)
 def test_each_kind_of_violation_is_caught_and_named(update: str, focus: str, path: str | None, message: str) -> None:
     violations = validate(broken(update))  # a second leader that is a place breaks two constraints
     assert violations
@@ -252,5 +254,48 @@ def test_a_build_is_validated_in_chunks_of_documents_with_cycles_found_across_th
             (place + b, str(RDFS.label), f'"{b}"@zh-Hans'),
         ])
     violations = validate_spool(spool, documents_per_chunk=1)
-    assert {v.value for v in violations if v.message == CYCLE_MESSAGE} == {place + "甲村", place + "乙镇"}
+    assert {v.value for v in violations if v.message == CYCLE_MESSAGE} == {f"甲村 <{place}甲村>", f"乙镇 <{place}乙镇>"}
     assert all(v.message == CYCLE_MESSAGE for v in violations)  # each document is otherwise well-formed
+
+
+# --- the compiled shapes report what pySHACL reports ----------------------------------------------
+
+BREAKAGES = [case[0] for case in CASES] + [
+    "INSERT DATA { res:place/东城区 ok:partOf res:place/青山镇/东风村 }",  # a cycle
+    'INSERT DATA { res:person/王五 rdfs:label "王五五"@zh-Hans, "Wang"@en ; ok:holdsPost res:org/东城区委 }',
+    "DELETE WHERE { res:event/d1-e1 ?p ?o } ; DELETE WHERE { res:place/青山镇 a ?c }",
+    'INSERT DATA { res:evidence/d1/0-30 ok:startOffset "7" ; ok:endOffset 3 }',
+    'INSERT DATA { res:doc/d2 a ok:Document . res:event/d1-e2 ok:date "--13-02"^^xsd:gMonthDay }',
+]
+
+
+@pytest.mark.parametrize("update", BREAKAGES)
+def test_compiled_shapes_report_the_same_violations_as_pyshacl(update: str) -> None:
+    g = broken(update)
+    assert validate(g) == validation.validate_pyshacl(g)
+
+
+def test_a_build_spool_reports_the_same_violations_as_pyshacl_on_its_graph() -> None:
+    """Streamed over a build's sorted triples, with defects spread over two documents."""
+    g = broken("DELETE WHERE { res:event/d1-e1 ok:leader ?p } ; "
+               "INSERT DATA { res:place/东城区 ok:partOf res:place/青山镇 . res:event/d1-e2 ok:place res:person/王五 }")
+    spool = QuadSpool()
+    triples = sorted((str(s), str(p), from_term(o)) for s, p, o in g)
+    half = len(triples) // 2
+    spool.add(RES + "doc/a", triples[:half])
+    spool.add(RES + "doc/b", triples[half - 10:])
+    expected = validation.validate_pyshacl(g)
+    assert len(expected) == 4 and validate_spool(spool) == expected
+
+
+def test_shapes_with_a_feature_the_compiler_lacks_go_to_pyshacl(tmp_path: Path) -> None:
+    shapes = tmp_path / "shapes.ttl"
+    shapes.write_text(PREFIXES + """@prefix sh: <http://www.w3.org/ns/shacl#> .
+<#Names> a sh:NodeShape ; sh:targetClass ok:Person ;
+    sh:property [ sh:path rdfs:label ; sh:minLength 4 ; sh:message "a label of four characters or more" ] .
+""", encoding="utf-8")
+    with pytest.raises(shacl.UnsupportedError, match="minLength"):
+        shacl.load(shapes, validation.ONTOLOGY)
+    violations = validate(graph(GOOD), shapes)
+    assert {v.label for v in violations} == {"张三丰", "李四海", "王五"}
+    assert all(v.message == "a label of four characters or more" for v in violations)

@@ -1,0 +1,42 @@
+"""Where a build's time goes: wall and CPU seconds per stage, for ``kg build --timings FILE``.
+
+Stages run in the parent process record themselves here (``with stage("validate"): …``); the
+per-article stages, timed in the workers, are added as CPU seconds (``add``). A benchmark reads the
+file instead of guessing from outside what the command spent its time on.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+_wall: dict[str, float] = {}
+_cpu: dict[str, float] = {}
+
+
+@contextmanager
+def stage(name: str) -> Iterator[None]:
+    """Time the block as stage ``name`` (wall and CPU seconds of this process; repeated blocks add up)."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    try:
+        yield
+    finally:
+        _wall[name] = _wall.get(name, 0.0) + time.perf_counter() - wall
+        _cpu[name] = _cpu.get(name, 0.0) + time.process_time() - cpu
+
+
+def add(name: str, cpu_seconds: float) -> None:
+    """CPU seconds spent on stage ``name`` elsewhere (in a worker process)."""
+    _cpu[name] = _cpu.get(name, 0.0) + cpu_seconds
+
+
+def recorded() -> dict[str, dict[str, float]]:
+    return {"wall": dict(_wall), "cpu": dict(_cpu)}
+
+
+def write(path: Path, **extra: object) -> None:
+    """The stages recorded so far, and ``extra`` figures, as one JSON object."""
+    path.write_text(json.dumps({**recorded(), **extra}, indent=1, sort_keys=True) + "\n", encoding="utf-8")
