@@ -21,16 +21,18 @@ from typing import TYPE_CHECKING
 
 import networkx as nx
 
+from kg.choices import DEFAULT_MAX_NODES, VIEW_KINDS
 from kg.lexicon import edge_words
 from kg.rdf import unquote
+
+__all__ = ["DEFAULT_MAX_NODES", "KINDS", "NetworkError", "knowledge_network"]
 
 if TYPE_CHECKING:
     from rdflib import Graph
 
     from kg.rdf import Triple
 
-KINDS = ("all", "officials", "places", "events")
-DEFAULT_MAX_NODES = 3000  # a view larger than this is aggregated (see kg.view.select)
+KINDS = VIEW_KINDS
 MAX_EVIDENCE = 5  # sentences kept per node: enough to check a fact, small enough for big pages
 
 _OK = "https://w3id.org/officials-kg/ontology#"

@@ -8,11 +8,13 @@ file instead of guessing from outside what the command spent its time on.
 from __future__ import annotations
 
 import json
+import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+_IMPORTED = time.perf_counter()
 _wall: dict[str, float] = {}
 _cpu: dict[str, float] = {}
 
@@ -40,3 +42,15 @@ def recorded() -> dict[str, dict[str, float]]:
 def write(path: Path, **extra: object) -> None:
     """The stages recorded so far, and ``extra`` figures, as one JSON object."""
     path.write_text(json.dumps({**recorded(), **extra}, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+
+
+def since_start() -> float:
+    """Wall seconds since this process started (Linux: from /proc, so the interpreter's own start-up
+    counts; elsewhere since this module was imported)."""
+    try:
+        with open("/proc/self/stat", encoding="ascii") as f:
+            started = int(f.read().rsplit(")", 1)[1].split()[19]) / os.sysconf("SC_CLK_TCK")
+        with open("/proc/uptime", encoding="ascii") as f:
+            return max(0.0, float(f.read().split()[0]) - started)
+    except (OSError, ValueError, IndexError):
+        return time.perf_counter() - _IMPORTED
