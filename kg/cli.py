@@ -16,6 +16,8 @@ from kg import timing
 from kg.choices import DEFAULT_MAX_NODES, QUERY_FORMATS, VIEW_KINDS
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from kg.pipeline import BuildResult
     from kg.quads import QuadSpool
     from kg.validate import Violation
@@ -75,6 +77,8 @@ def build(inputs: tuple[Path, ...], out_dir: Path, store_dir: Path | None, prune
         result = run_build(inputs, progress=not quiet, workers=workers)
     for problem in result.skipped:
         click.echo(f"skipped {problem}", err=True)
+    # with several workers the check runs in its own process while the files and pages are written
+    check = None if no_validate or not result.documents else _start_check(result.quads, workers > 1)
     try:
         written = export_all(result.quads, out_dir, workers=workers) if result.documents else []
     except OSError as exc:
@@ -87,7 +91,7 @@ def build(inputs: tuple[Path, ...], out_dir: Path, store_dir: Path | None, prune
         pages = [p for p in written if p.parent != out_dir]
         if pages:
             click.echo(f"  wrote {len(pages)} pages in {pages[0].parent}")
-    violations = [] if no_validate or not result.documents else _check_shapes(result.quads, out_dir, quiet)
+    violations = [] if check is None else _check_shapes(check, out_dir, quiet)
     c = result.counts()
     seconds = timing.since_start()  # the whole command, start-up and writing included
     if not quiet and result.documents:
@@ -108,16 +112,24 @@ def build(inputs: tuple[Path, ...], out_dir: Path, store_dir: Path | None, prune
         sys.exit(3)
 
 
-def _check_shapes(spool: QuadSpool, out_dir: Path, quiet: bool) -> list[Violation]:
-    """Validate a built graph (a few hundred documents at a time); report violations (the first few) on stderr."""
-    import time
-
+def _start_check(spool: QuadSpool, fork: bool) -> Callable[[], list[Violation]]:
+    """Validate a built graph when asked, or start validating it now in a child process (``fork``)."""
     from kg import validate
 
-    started = time.perf_counter()
     try:
         with timing.stage("validate"):
-            violations = validate.validate_spool(spool, validate.SHAPES)
+            return validate.start_validation(spool, validate.SHAPES, fork=fork)
+    except validate.ValidationError as exc:
+        raise click.ClickException(f"{exc}; --no-validate skips the check") from exc
+
+
+def _check_shapes(check: Callable[[], list[Violation]], out_dir: Path, quiet: bool) -> list[Violation]:
+    """The violations of the built graph (waiting for the check); report them (the first few) on stderr."""
+    from kg import validate
+
+    try:
+        with timing.stage("validate"):
+            violations = check()
     except validate.ValidationError as exc:
         raise click.ClickException(f"{exc}; the graph was written, --no-validate skips the check") from exc
     if violations:
@@ -125,7 +137,7 @@ def _check_shapes(spool: QuadSpool, out_dir: Path, quiet: bool) -> list[Violatio
                    f"(`kg validate {out_dir}` lists them all):", err=True)
         click.echo(validate.summary(violations, limit=10), err=True)
     elif not quiet:
-        click.echo(f"  valid: 0 violations of {validate.SHAPES.name} ({time.perf_counter() - started:.1f} s)")
+        click.echo(f"  valid: 0 violations of {validate.SHAPES.name}")
     return violations
 
 

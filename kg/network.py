@@ -82,7 +82,7 @@ class _Facts:
     types: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     one: dict[tuple[str, str], str] = field(default_factory=dict)  # (subject, predicate) -> least value
     many: dict[tuple[str, str], list[str]] = field(default_factory=lambda: defaultdict(list))
-    labels: dict[str, str] = field(default_factory=dict)  # least zh-Hans label
+    labels: dict[str, str] = field(default_factory=dict)  # least zh-Hans label (else the file, the IRI's end)
     names: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))  # every label
 
     @classmethod
@@ -108,8 +108,9 @@ class _Facts:
                 facts.names[s].add(text)
                 if lang == "zh-Hans" and (s not in facts.labels or text < facts.labels[s]):
                     facts.labels[s] = text
-        for key in many:
-            many[key] = sorted(set(many[key]))
+        for key, values in many.items():
+            if len(values) > 1:
+                many[key] = sorted(set(values))
         return facts
 
     def value(self, node: str, predicate: str) -> str | None:
@@ -119,7 +120,9 @@ class _Facts:
         return self.many.get((node, predicate), [])
 
     def label(self, node: str) -> str:
-        return self.labels.get(node) or self.value(node, _OK + "sourceFile") or node.rsplit("/", 1)[-1]
+        if (label := self.labels.get(node)) is None:
+            label = self.labels[node] = self.value(node, _OK + "sourceFile") or node.rsplit("/", 1)[-1]
+        return label
 
     def file(self, doc: str) -> str | None:
         return self.value(doc, _OK + "sourceFile")

@@ -162,10 +162,13 @@ class QuadSpool:
         self._union_size = count
 
     def union(self) -> Iterator[Triple]:
-        """The distinct triples of all graphs, sorted by subject, predicate, object."""
+        """The distinct triples of all graphs, sorted by subject, predicate, object (counted when read to the end)."""
+        count = 0
         for subject, pairs in self.subjects():
+            count += len(pairs)
             for p, o in pairs:
                 yield subject, p, o
+        self._union_size = count
 
     def union_size(self) -> int:
         """How many distinct triples the union graph holds (counted by the last full pass, or now)."""

@@ -200,10 +200,6 @@ class NodeShape:
     properties: tuple[PropertyShape, ...] = ()
     sparql: tuple[SparqlConstraint, ...] = ()
 
-    def targets(self, focus: str, props: dict[str, list[str]], is_a: Callable[[str, str], bool]) -> bool:
-        return (any(p in props for p in self.target_subjects_of) or focus in self.target_nodes
-                or any(is_a(focus, c) for c in self.target_classes))
-
     def check(self, focus: str, props: dict[str, list[str]], is_a: Callable[[str, str], bool]) -> Iterator[Result]:
         for c in self.node_classes:
             if not is_a(focus, c):
@@ -218,6 +214,18 @@ class Shapes:
 
     shapes: list[NodeShape]
     subclasses: dict[str, frozenset[str]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        """Which shapes target a node, by its classes, its predicates or itself (looked up, not tried one by one)."""
+        self._by_class: dict[str, list[int]] = defaultdict(list)
+        self._by_predicate: dict[str, list[int]] = defaultdict(list)
+        for i, shape in enumerate(self.shapes):
+            for c in {sub for cls in shape.target_classes for sub in self.subclasses.get(cls, {cls})}:
+                self._by_class[c].append(i)
+            for p in shape.target_subjects_of:
+                self._by_predicate[p].append(i)
+        self._by_node = {n: [i for i, s in enumerate(self.shapes) if n in s.target_nodes]
+                         for s in self.shapes for n in s.target_nodes}
 
     @property
     def sparql(self) -> list[tuple[NodeShape, SparqlConstraint]]:
@@ -242,12 +250,15 @@ class Shapes:
             return bool(found) and not subclasses.get(cls, {cls}).isdisjoint(found)
         return is_a
 
-    def check_node(self, focus: str, props: dict[str, list[str]], is_a: Callable[[str, str], bool]) -> list[Result]:
-        """The results of every shape that targets ``focus`` (its triples grouped by predicate)."""
+    def check_node(self, focus: str, props: dict[str, list[str]], types: Iterable[str],
+                   is_a: Callable[[str, str], bool]) -> list[Result]:
+        """The results of every shape that targets ``focus`` (its triples grouped by predicate, its classes)."""
+        chosen = {i for c in types for i in self._by_class.get(c, ())}
+        chosen.update(i for p in props if p in self._by_predicate for i in self._by_predicate[p])
+        chosen.update(self._by_node.get(focus, ()))
         out: list[Result] = []
-        for shape in self.shapes:
-            if shape.targets(focus, props, is_a):
-                out.extend(shape.check(focus, props, is_a))
+        for i in sorted(chosen):
+            out.extend(self.shapes[i].check(focus, props, is_a))
         return out
 
 
@@ -355,6 +366,8 @@ def _sparql(g: _Graph, node: str, message: str | None) -> SparqlConstraint:
     body = re.sub(r'"[^"]*"', "", select)  # IRIs inside strings are not patterns
     named = set(re.findall(r"<([^<>\s]+)>", body))
     named.update(prefixes[p or ""] + local for p, local in _PREFIXED.findall(body) if (p or "") in prefixes)
+    if re.search(r"(?<![\w?$:])a(?![\w:])", body):  # the keyword `a`: rdf:type
+        named.add(TYPE)
     header = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in sorted(prefixes.items()))
     return SparqlConstraint(header + select, message, frozenset(named))
 
@@ -407,7 +420,7 @@ def _parse(path: Path) -> list[tuple[str, str, str]]:
     import pyoxigraph as ox
 
     try:
-        quads = list(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE))
+        quads = list(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE, base_iri=path.resolve().as_uri()))
     except (SyntaxError, ValueError, OSError) as exc:
         raise UnreadableShapesError(str(exc)) from exc
     return [(_term(q.subject), q.predicate.value, str(q.object) if isinstance(q.object, ox.Literal)
@@ -448,12 +461,12 @@ def check_graph(shapes: Shapes, triples: Iterable[tuple[str, str, str]]) -> list
     is_a = shapes.checker(types)
     out = []
     for focus in sorted(props):
-        out.extend(shapes.check_node(focus, props[focus], is_a))
+        out.extend(shapes.check_node(focus, props[focus], types.get(focus, ()), is_a))
     for shape in shapes.shapes:  # target nodes that are no subject in the data
         for focus in shape.target_nodes:
             if focus not in props:
                 out.extend(shape.check(focus, {}, is_a))
-    out.extend(run_sparql(shapes, kept + [(s, TYPE, f"<{c}>") for s, cs in types.items() for c in cs]))
+    out.extend(run_sparql(shapes, kept))
     return out
 
 

@@ -10,7 +10,8 @@ pySHACL, as before; the tests check that both report the same violations. Result
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import multiprocessing
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
@@ -29,6 +30,8 @@ from kg.turtle import prefix_lines
 from kg.vocab import OK, bind_prefixes
 
 if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
+
     from kg.quads import QuadSpool
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -206,10 +209,41 @@ def validate_spool(spool: QuadSpool, shapes: Path = SHAPES, ontology: Path = ONT
         props: dict[str, list[str]] = {}
         for p, o in pairs:
             props.setdefault(p, []).append(o)
-        results.extend(compiled.check_node(subject, props, is_a))
-    kept.extend((s, shacl.TYPE, f"<{c}>") for s, cs in types.items() for c in cs)
+        results.extend(compiled.check_node(subject, props, types.get(subject, ()), is_a))
     results.extend(shacl.run_sparql(compiled, kept))
     return _named(results, _labels(spool.union(), results) if results else {})
+
+
+def start_validation(spool: QuadSpool, shapes: Path = SHAPES, fork: bool = False) -> Callable[[], list[Violation]]:
+    """``validate_spool`` when the function returned is called, or (``fork``, where processes can fork) in a
+    child process started now, which runs while this one writes the files and pages."""
+    if not fork or "fork" not in multiprocessing.get_all_start_methods():
+        return lambda: validate_spool(spool, shapes)
+    context = multiprocessing.get_context("fork")  # the child reads the spool this process holds: nothing is copied
+    receive, send = context.Pipe(duplex=False)
+    process = context.Process(target=_validate_into, args=(spool, shapes, send), daemon=True)
+    process.start()
+    send.close()
+
+    def wait() -> list[Violation]:
+        try:
+            outcome = receive.recv()
+        except EOFError:
+            process.join()
+            raise ValidationError(f"the process validating the graph ended without a result (exit code "
+                                  f"{process.exitcode}; see above)") from None
+        process.join()
+        if isinstance(outcome, ValidationError):
+            raise outcome
+        return outcome
+    return wait
+
+
+def _validate_into(spool: QuadSpool, shapes: Path, connection: Connection) -> None:
+    try:
+        connection.send(validate_spool(spool, shapes))
+    except ValidationError as exc:
+        connection.send(exc)
 
 
 def _validate_spool_pyshacl(spool: QuadSpool, shapes: Path, ontology: Path,

@@ -69,3 +69,42 @@ def test_outputs_do_not_depend_on_the_order_documents_are_added(tmp_path: Path) 
         export_all(dataset, out)
         outputs.append({name: (out / name).read_bytes() for name in OUTPUTS})
     assert outputs[0] == outputs[1]
+
+
+def _every_file(out: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+def _build_three_ways(inputs: list[Path], tmp_path: Path) -> list[dict[str, bytes]]:
+    """The same inputs built under three hash seeds, with one and two workers, each in its own process."""
+    runs = []
+    for n, (seed, workers) in enumerate((("0", "1"), ("4242", "2"), ("7", "1"))):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        out = tmp_path / f"out{n}"
+        done = subprocess.run([sys.executable, "-c", BUILD, "build", *map(str, inputs), "--out", str(out), "--quiet",
+                               "--workers", workers], cwd=ROOT, env=env, capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        runs.append(_every_file(out))
+    return runs
+
+
+def test_pages_are_byte_identical_whatever_the_hash_seed_and_workers(tmp_path: Path) -> None:
+    """graph.html (seeded layout, sorted nodes and edges), the official pages, index, timeline and figures."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name, text in ARTICLES.items():
+        (corpus / name).write_text(text, encoding="utf-8")
+    first, *others = _build_three_ways([corpus], tmp_path)
+    assert {"graph.html", "index.html", "timeline.html", "stats.html", "stats.json"} <= set(first)
+    assert any(name.startswith("officials/") for name in first)
+    for other in others:
+        assert other.keys() == first.keys()
+        assert [name for name in first if other[name] != first[name]] == []
+
+
+@pytest.mark.slow
+def test_pages_of_the_seeds_are_byte_identical_whatever_the_hash_seed_and_workers(tmp_path: Path) -> None:
+    first, *others = _build_three_ways(CORPUS, tmp_path)
+    assert len(first["graph.html"]) > 100_000
+    for other in others:
+        assert [name for name in first if other.get(name) != first[name]] == []

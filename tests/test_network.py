@@ -118,3 +118,15 @@ def test_entity_graph_leaves_out_articles(net):
     simple = entity_graph(net)
     assert "Document" not in {k for _, k in simple.nodes(data="kind")}
     assert simple.degree(WANG) == 4
+
+
+def test_the_network_of_a_builds_sorted_triples_is_the_network_of_its_rdflib_graph(net):
+    """The pages read the spool's triples in one pass; `kg view` reads an rdflib graph: same network."""
+    from kg.network import triples_of_graph
+    from kg.quads import QuadSpool
+
+    spool = QuadSpool(budget=40)  # spills sorted runs to disk: the merged read is what the pages see
+    spool.add(R + "doc/all", list(triples_of_graph(Graph().parse(SMALL))))
+    streamed = knowledge_network(spool.union())
+    assert list(streamed.nodes(data=True)) == list(net.nodes(data=True))
+    assert sorted(streamed.edges(data="label")) == sorted(net.edges(data="label"))

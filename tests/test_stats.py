@@ -112,3 +112,31 @@ def test_kg_stats_errors_name_the_file(tmp_path):
     assert result.exit_code == 1 and "none.ttl" in result.output and "Traceback" not in result.output
     result = CliRunner().invoke(main, ["stats", str(SMALL), "--out", str(tmp_path / "s.txt")])
     assert result.exit_code == 1 and ".json or .csv" in result.output
+
+
+def test_sampled_betweenness_scales_like_networkx(monkeypatch):
+    """From every node as a source the estimate is the exact value (networkx's k-sample scaling)."""
+    import igraph
+
+    import kg.stats
+
+    graph = nx.gnm_random_graph(60, 150, seed=3)
+    base = igraph.GraphBase(60, list(graph.edges()), False)
+    monkeypatch.setattr(kg.stats, "EXACT_BETWEENNESS_MAX", 10)
+    monkeypatch.setattr(kg.stats, "BETWEENNESS_SAMPLE", 60)
+    sampled, sources = kg.stats.betweenness(base)
+    exact = nx.betweenness_centrality(graph)
+    assert sources == 60 and sampled == pytest.approx([exact[n] for n in range(60)], abs=1e-9)
+
+
+def test_communities_are_louvain_on_the_co_participation_graph():
+    """Two cliques joined by one light edge are two communities, the same ones on every run."""
+    import kg.stats
+
+    co = nx.Graph()
+    for clique in ("abcd", "wxyz"):
+        co.add_edges_from((a, b, {"weight": 3}) for a in clique for b in clique if a < b)
+    co.add_edge("d", "w", weight=1)
+    found = kg.stats.communities(co)
+    assert sorted(sorted(c) for c in found) == [list("abcd"), list("wxyz")]
+    assert all(kg.stats.communities(co) == found for _ in range(3))
