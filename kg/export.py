@@ -85,9 +85,10 @@ def write_jsonld(spool: QuadSpool, path: Path) -> None:
 # ---------------------------------------------------------------- HTML and all formats
 
 # The pages are drawn from the knowledge network, read in one pass over the spool's sorted triples
-# (no second graph of the build in memory); above this many triples (about VIEW_LIMIT_NOTE) a build
-# writes a page that says how to draw parts of the graph instead.
-VIEW_TRIPLE_LIMIT = 300_000
+# (no rdflib graph of the build: ~450 bytes a triple at the peak instead of ~2 KB); above this many
+# triples (about 3,000 generated articles; ~360 MB at the peak) a build writes a page that says how to
+# draw parts of the graph instead.
+VIEW_TRIPLE_LIMIT = 800_000
 
 
 def write_html(spool: QuadSpool, path: Path) -> list[Path]:

@@ -115,8 +115,10 @@ def layout(graph: nx.Graph) -> dict[str, tuple[float, float]]:
 
 
 def select(net: nx.MultiDiGraph, kind: str = "all", focus: str | None = None, depth: int = 2,
-           max_nodes: int = DEFAULT_MAX_NODES) -> View:
-    """The graph one page draws: a projection, around ``focus`` if given, reduced to ``max_nodes``."""
+           max_nodes: int = DEFAULT_MAX_NODES, places: nx.MultiDiGraph | None = None) -> View:
+    """The graph one page draws: a projection, around ``focus`` if given, reduced to ``max_nodes``.
+
+    ``places``: ``project(net, "places")`` if already made (a build draws a dozen pages of one network)."""
     if kind not in KINDS:
         raise NetworkError(f"unknown view kind {kind!r}; choose one of {', '.join(KINDS)}")
     graph = project(net, kind)
@@ -135,7 +137,7 @@ def select(net: nx.MultiDiGraph, kind: str = "all", focus: str | None = None, de
     view.notice = {"total_nodes": len(graph), "total_edges": graph.number_of_edges(), "max_nodes": max_nodes,
                    "aggregated": False, "trimmed": False}
     if kind != "places":
-        places = project(net, "places")
+        places = places if places is not None else project(net, "places")
         graph = neighbourhood(places, centre, depth) if centre in places else places
         view.notice.update(aggregated=True, aggregated_nodes=len(graph))
     if len(graph) > max_nodes:
@@ -247,12 +249,13 @@ def write_site(source: Graph | Iterable[Triple], out_dir: Path, main: str = "gra
 
 def _write_pages(net: nx.MultiDiGraph, figures: stats.NetworkStats, out_dir: Path, main: str, max_nodes: int,
                  top: int, data_files: list[str] | None) -> list[Path]:
-    whole = select(net, max_nodes=max_nodes)
+    places = project(net, "places") if len(net) > max_nodes else None  # the reduced view of large pages
+    whole = select(net, max_nodes=max_nodes, places=places)
     pages = {main: render_view(whole), "timeline.html": render_timeline(net), "stats.html": render_stats(figures)}
     officials = []
     for rank, o in enumerate(figures.officials[:top], 1):
         page = f"officials/{_file_name(rank, o.name)}"
-        pages[page] = render_view(select(net, focus=o.iri, depth=2, max_nodes=max_nodes), root="../")
+        pages[page] = render_view(select(net, focus=o.iri, depth=2, max_nodes=max_nodes, places=places), root="../")
         d = net.nodes[o.iri]["details"]
         officials.append({"name": o.name, "page": page, "degree": o.degree, "events": len(d.get("events", [])),
                           "posts": [f"{p['org']}{p['title']}" for p in d.get("posts", [])]})

@@ -173,3 +173,15 @@ def test_a_build_too_large_to_draw_gets_a_page_saying_how_to_draw_parts(tmp_path
     assert f"{result.quads.union_size():,}" in page and "kg view" in page and "--focus" in page
     assert (tmp_path / "index.html").read_text(encoding="utf-8") == page
     assert tmp_path / "graph.ttl" in written and not (tmp_path / "officials").exists()
+
+
+def test_the_pages_are_drawn_from_the_spool_without_an_rdflib_graph(tmp_path, monkeypatch):
+    """Under VIEW_TRIPLE_LIMIT the pages come from one pass over the sorted triples: no second graph."""
+    from kg.pipeline import build
+
+    result = build([Path(__file__).resolve().parents[1] / "tests" / "data" / "articles"], progress=False)
+    for method in ("graph", "dataset"):
+        monkeypatch.setattr(type(result.quads), method, lambda self: pytest.fail("an rdflib graph was built"))
+    written = export.export_all(result.quads, tmp_path, formats=("html",))
+    assert tmp_path / "graph.html" in written and any(p.parent.name == "officials" for p in written)
+    assert "graph.ttl" in (tmp_path / "index.html").read_text(encoding="utf-8")  # links the files the build writes
