@@ -95,24 +95,11 @@ def write_html(spool: QuadSpool, path: Path) -> list[Path]:
     """graph.html and the pages around it: index, timeline, network figures, most connected officials."""
     from kg.view import write_notice, write_site
 
-    files = sorted(name for name, _ in WRITERS.values() if not name.endswith(".html"))
-    try:
-        return write_site(_at_most(spool.union(), VIEW_TRIPLE_LIMIT), path.parent, main=path.name, data_files=files)
-    except _TooLargeError:
+    if spool.added > VIEW_TRIPLE_LIMIT and (triples := spool.union_size()) > VIEW_TRIPLE_LIMIT:  # a pass, if large
         with stage("pages"):
-            return write_notice(path.parent, spool.union_size(), VIEW_TRIPLE_LIMIT, main=path.name)
-
-
-class _TooLargeError(Exception):
-    """More triples than the pages are drawn from."""
-
-
-def _at_most(triples: Iterator[tuple[str, str, str]], limit: int) -> Iterator[tuple[str, str, str]]:
-    """The triples, stopping the reader (``_TooLargeError``) past ``limit``: memory stays bounded either way."""
-    for count, triple in enumerate(triples, 1):
-        if count > limit:
-            raise _TooLargeError
-        yield triple
+            return write_notice(path.parent, triples, VIEW_TRIPLE_LIMIT, main=path.name)
+    files = sorted(name for name, _ in WRITERS.values() if not name.endswith(".html"))
+    return write_site(spool.union(), path.parent, main=path.name, data_files=files)
 
 
 WRITERS: dict[str, tuple[str, Callable[[QuadSpool, Path], list[Path] | None]]] = {

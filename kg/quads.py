@@ -89,6 +89,7 @@ class QuadSpool:
         self._block_runs: list[Path] = []
         self._closer: weakref.finalize | None = None
         self.vocabulary: set[str] = set()  # IRIs other than resources (predicates, classes, datatypes)
+        self.added = 0  # triples of all graphs, those of several graphs counted once a graph: >= union_size()
         self._union_size: int | None = None
 
     def add(self, graph: str, triples: Iterable[Triple]) -> None:
@@ -101,6 +102,7 @@ class QuadSpool:
         self._blocks.append((encoded.name, encoded.trig))
         self.vocabulary |= encoded.vocabulary
         self._held += encoded.triples
+        self.added += encoded.triples
         self._union_size = None
         if self._held >= self.budget:
             self._spill()

@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
+from hashlib import blake2b
 from pathlib import Path
 
 from kg.rdf import unquote
@@ -250,6 +251,10 @@ class Shapes:
             return bool(found) and not subclasses.get(cls, {cls}).isdisjoint(found)
         return is_a
 
+    def type_index(self) -> TypeIndex:
+        """An empty ``TypeIndex`` for the classes these shapes ask about."""
+        return TypeIndex(self.relevant_classes(), self.subclasses)
+
     def check_node(self, focus: str, props: dict[str, list[str]], types: Iterable[str],
                    is_a: Callable[[str, str], bool]) -> list[Result]:
         """The results of every shape that targets ``focus`` (its triples grouped by predicate, its classes)."""
@@ -260,6 +265,33 @@ class Shapes:
         for i in sorted(chosen):
             out.extend(self.shapes[i].check(focus, props, is_a))
         return out
+
+
+class TypeIndex:
+    """The classes of every node of a large graph in little memory: a 64-bit BLAKE2 digest of the node's
+    IRI → a bit per class the shapes ask about (about 100 bytes a node where a dict of IRIs to sets took
+    500: 250 MB for 10,000 articles). Two IRIs of one graph share a digest with a probability of about
+    n²/2⁶⁵ (10⁻⁸ for half a million nodes), and the digest is the same in every run."""
+
+    def __init__(self, relevant: Iterable[str], subclasses: dict[str, frozenset[str]]):
+        self._bit = {c: 1 << i for i, c in enumerate(sorted(relevant))}
+        self._subclasses = subclasses
+        self._masks: dict[int, int] = {}
+        self._wanted: dict[str, int] = {}
+
+    @staticmethod
+    def _key(node: str) -> int:
+        return int.from_bytes(blake2b(node.encode("utf-8"), digest_size=8).digest(), "little")
+
+    def add(self, node: str, cls: str) -> None:
+        if (bit := self._bit.get(cls)) is not None:
+            key = self._key(node)
+            self._masks[key] = self._masks.get(key, 0) | bit
+
+    def is_a(self, node: str, cls: str) -> bool:
+        if (wanted := self._wanted.get(cls)) is None:
+            wanted = self._wanted[cls] = sum(self._bit.get(c, 0) for c in self._subclasses.get(cls, {cls}))
+        return bool(self._masks.get(self._key(node), 0) & wanted)
 
 
 # ---------------------------------------------------------------- reading the shapes

@@ -185,8 +185,9 @@ def validate_spool(spool: QuadSpool, shapes: Path = SHAPES, ontology: Path = ONT
                    documents_per_chunk: int = 100) -> list[Violation]:
     """Every violation in a build of any size, in bounded memory.
 
-    Compiled shapes read the sorted union twice: the types of the nodes first (and the triples the
-    SPARQL constraints name), then each subject's triples together, checked as they stream by.
+    Compiled shapes read the sorted union twice: the classes of the nodes first (into a compact
+    ``shacl.TypeIndex``, with the triples the SPARQL constraints name), then each subject's triples
+    together, checked as they stream by.
     Shapes that need pySHACL are checked a few hundred documents at a time (each document's graph
     describes every node it mentions); containment cycles, which can span documents, are then found
     once over all ok:partOf links of the union.
@@ -194,22 +195,21 @@ def validate_spool(spool: QuadSpool, shapes: Path = SHAPES, ontology: Path = ONT
     compiled = _compiled(shapes, ontology)
     if compiled is None:
         return _validate_spool_pyshacl(spool, shapes, ontology, documents_per_chunk)
-    relevant = compiled.relevant_classes()
     wanted = {p for _, c in compiled.sparql for p in c.predicates}
-    types: dict[str, set[str]] = {}
+    types = compiled.type_index()
     kept = []
     for s, p, o in spool.union():
-        if p == shacl.TYPE and (cls := o[1:-1]) in relevant:
-            types.setdefault(s, set()).add(cls)
+        if p == shacl.TYPE:
+            types.add(s, o[1:-1])
         if p in wanted:
             kept.append((s, p, o))
-    is_a = compiled.checker(types)
     results = []
     for subject, pairs in spool.subjects():
         props: dict[str, list[str]] = {}
         for p, o in pairs:
             props.setdefault(p, []).append(o)
-        results.extend(compiled.check_node(subject, props, types.get(subject, ()), is_a))
+        classes = [o[1:-1] for o in props.get(shacl.TYPE, ())]  # a subject's own triples give its classes
+        results.extend(compiled.check_node(subject, props, classes, types.is_a))
     results.extend(shacl.run_sparql(compiled, kept))
     return _named(results, _labels(spool.union(), results) if results else {})
 
