@@ -168,18 +168,18 @@ def knowledge_network(source: Graph | Iterable[Triple]) -> nx.MultiDiGraph:
     words = edge_words()
     f = _Facts.read(triples)
     ok = _OK
-    net = nx.MultiDiGraph()
     kind_of = {node: k for node, ts in sorted(f.types.items()) if (k := _class_of(ts))}
-    for node, kind in kind_of.items():
-        net.add_node(node, kind=kind, label=f.label(node), date="",
-                     details={"name": f.label(node), "kind": kind, "files": f.sources(node)})
+    attrs = {node: {"kind": kind, "label": f.label(node), "date": "",
+                    "details": {"name": f.label(node), "kind": kind, "files": f.sources(node)}}
+             for node, kind in kind_of.items()}
+    edges: list[tuple[str, str, dict]] = []  # added at the end, all at once (networkx's add_edge is slow)
 
-    def add(s: str, o: str, kind: str, **attrs) -> None:
-        if s in net and o in net:
-            net.add_edge(s, o, kind=kind, label=words[kind], **attrs)
+    def add(s: str, o: str, kind: str, **extra) -> None:
+        if s in kind_of and o in kind_of:
+            edges.append((s, o, {"kind": kind, "label": words[kind], **extra}))
 
     def details(node: str) -> dict:
-        return net.nodes[node]["details"]
+        return attrs[node]["details"]
 
     # posts: person —任职→ organisation, and the post as text on both
     post_evidence: dict = defaultdict(list)
@@ -191,7 +191,7 @@ def knowledge_network(source: Graph | Iterable[Triple]) -> nx.MultiDiGraph:
             details(person).setdefault("posts", []).append({"title": title, "org": f.label(org) if org else ""})
             names = f.names[person]  # a post's sentences name all its holders
             post_evidence[person].extend(e for e in f.evidence(post) if any(n in e["text"] for n in names))
-            if org is not None and org in net:
+            if org is not None and org in kind_of:
                 details(org).setdefault("holders", []).append({"name": f.label(person), "title": title})
                 add(person, org, "post", title=title)
     for org in (n for n, k in kind_of.items() if k == "Organization"):
@@ -220,7 +220,7 @@ def knowledge_network(source: Graph | Iterable[Triple]) -> nx.MultiDiGraph:
     for event in (n for n, k in kind_of.items() if k == "Event"):
         d = details(event)
         date = date_text(f.value(event, ok + "date"))
-        net.nodes[event]["date"] = date
+        attrs[event]["date"] = date
         leaders = f.objects(event, ok + "leader")
         participants = sorted(set(f.objects(event, ok + "participant")) - set(leaders))
         places = f.objects(event, ok + "place")
@@ -233,12 +233,12 @@ def knowledge_network(source: Graph | Iterable[Triple]) -> nx.MultiDiGraph:
             for person in people:
                 add(person, event, role)
                 in_event.add(person)
-                if person in net:
+                if person in kind_of:
                     details(person).setdefault("events", []).append({**summary, "as": role})
                     event_evidence[person].extend(evidence)
         for place in places:
             add(event, place, "place")
-            if place in net:
+            if place in kind_of:
                 details(place).setdefault("visits", []).append({**summary, "leaders": d["leaders"]})
                 event_evidence[place].extend(evidence)
         for doc in f.objects(event, _DERIVED):
@@ -264,6 +264,9 @@ def knowledge_network(source: Graph | Iterable[Triple]) -> nx.MultiDiGraph:
         elif kind == "Place":
             d.setdefault("visits", []).sort(key=lambda e: (e["date"] == "", e["date"], e["label"]))
             d["evidence"] = _merge_evidence(f.evidence(node), event_evidence[node])
+    net = nx.MultiDiGraph()
+    net.add_nodes_from(attrs.items())
+    net.add_edges_from(edges)
     return net
 
 

@@ -55,7 +55,6 @@ class BuildResult:
     quads: QuadSpool
     documents: int = 0
     skipped: list[str] = field(default_factory=list)  # "file: reason"
-    seconds: float = 0.0
     files: int = 0  # input files found
     characters: int = 0  # of the articles analysed
     # CPU time per stage, summed over workers; "spool": the parent taking their triples into the spool
@@ -184,7 +183,6 @@ def build(inputs: Iterable[str | Path], progress: bool = True, workers: int = 1,
 
     Files for which ``unchanged(path)`` is true are listed in ``result.unchanged``, not analysed.
     """
-    started = time.perf_counter()
     with timing.stage("start"):
         warm_up()  # before forking, so that workers share the loaded dictionaries
     result = BuildResult(spool if spool is not None else QuadSpool(),
@@ -206,7 +204,6 @@ def build(inputs: Iterable[str | Path], progress: bool = True, workers: int = 1,
             bar.update()
     for stage, seconds in result.stage_seconds.items():
         timing.add(stage, seconds)
-    result.seconds = time.perf_counter() - started
     return result
 
 
