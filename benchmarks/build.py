@@ -186,6 +186,8 @@ def report(runs: list[dict], anchors: dict[int, dict], start: dict) -> str:
              row("**wall, s** (the summary said)",
                  lambda r: f"**{r['wall']:.1f}** ({r['stages'].get('seconds', 0):.1f})"),
              row("CPU, s (whole process tree)", lambda r: f"{r['cpu']:.1f}"),
+             row("characters a CPU second (whole tree; what other jobs on the machine change least)",
+                 lambda r: _k(r["characters"] / r["cpu"])),
              row("**characters a second a worker**", lambda r: f"**{_k(speed(r))}**"),
              row("speed-up over 1 worker", lambda r: f"{base[r['size'], r['mode']]['wall'] / r['wall']:.2f}×"
                  if (r["size"], r["mode"]) in base else ""),
