@@ -66,6 +66,7 @@ def build(inputs: tuple[Path, ...], out_dir: Path, store_dir: Path | None, prune
     from kg.export import export_all
     from kg.pipeline import build as run_build
 
+    timing.reset()
     missing = [str(p) for p in inputs if not p.exists()]
     if missing:
         raise click.ClickException(f"no such file or directory: {', '.join(missing)}")

@@ -35,6 +35,12 @@ def add(name: str, cpu_seconds: float) -> None:
     _cpu[name] = _cpu.get(name, 0.0) + cpu_seconds
 
 
+def reset() -> None:
+    """Forget what was recorded (a process that runs several builds times each on its own)."""
+    _wall.clear()
+    _cpu.clear()
+
+
 def recorded() -> dict[str, dict[str, float]]:
     return {"wall": dict(_wall), "cpu": dict(_cpu)}
 
