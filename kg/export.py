@@ -91,15 +91,16 @@ def write_jsonld(spool: QuadSpool, path: Path) -> None:
 VIEW_TRIPLE_LIMIT = 800_000
 
 
-def write_html(spool: QuadSpool, path: Path) -> list[Path]:
-    """graph.html and the pages around it: index, timeline, network figures, most connected officials."""
+def write_html(spool: QuadSpool, path: Path, fork: bool = False) -> list[Path]:
+    """graph.html and the pages around it: index, timeline, network figures, most connected officials
+    (``fork``: the whole-graph page drawn in a child process, beside the rest)."""
     from kg.view import write_notice, write_site
 
     if spool.added > VIEW_TRIPLE_LIMIT and (triples := spool.union_size()) > VIEW_TRIPLE_LIMIT:  # a pass, if large
         with stage("pages"):
             return write_notice(path.parent, triples, VIEW_TRIPLE_LIMIT, main=path.name)
     files = sorted(name for name, _ in WRITERS.values() if not name.endswith(".html"))
-    return write_site(spool.union(), path.parent, main=path.name, data_files=files)
+    return write_site(spool.union(), path.parent, main=path.name, data_files=files, fork=fork)
 
 
 WRITERS: dict[str, tuple[str, Callable[[QuadSpool, Path], list[Path] | None]]] = {
@@ -136,7 +137,7 @@ def export_all(graph: QuadSpool | Dataset, out_dir: Path, formats: tuple[str, ..
     written = []
     for writer, path in here:
         if writer is write_html:  # it times its own parts: network, stats, pages
-            written.extend(writer(spool, path))
+            written.extend(write_html(spool, path, fork=workers > 1))
             continue
         with stage("write"):
             written.extend(writer(spool, path) or [path])
