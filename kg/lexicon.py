@@ -44,21 +44,30 @@ def _dash(value: str) -> str | None:
     return None if value == "-" else value
 
 
+TITLE_KINDS = ("official", "generic", "role")
+ORGAN_KINDS = ("party", "state", "congress", "cppcc", "judicial", "people", "military",
+               "company", "school", "academy", "association", "media", "hospital")
+# posts in these make officials (ok:Official): a 主席 of an association or a 校长 of a university too, as
+# news reports them (their roles, 会长 or 教授, never do); companies, academies, media, hospitals do not
+PUBLIC_KINDS = frozenset(ORGAN_KINDS[:7]) | {"association", "school"}
+
+
 @dataclass(frozen=True)
 class Title:
     word: str
+    kind: str  # official | generic | role
     level: str | None  # 市长 names the level 市 by itself
     default_organ: str | None
     national_organ: str | None
-    after_name: bool
 
 
 @dataclass(frozen=True)
 class Organ:
     form: str
     normal: str
-    kind: str  # core | sub
-    parent: str | None
+    kind: str  # one of ORGAN_KINDS
+    scope: str  # unit | sub | whole
+    parent: str | None  # the committee a department (sub) belongs to when the text names none
     full_name: str | None
     town_normal: str | None  # the form used for a town, where it differs (人大 for 人大常委会)
 
@@ -92,22 +101,38 @@ def ethnic_name_parts() -> frozenset[str]:
 
 @cache
 def titles() -> dict[str, Title]:
-    cols = ("title", "level", "default_organ", "national_organ", "after_name")
+    cols = ("title", "kind", "level", "default_organ", "national_organ")
     out = {}
-    for word, level, organ, national, after in _rows("titles.tsv", cols):
-        out[word] = Title(word, _dash(level), _dash(organ), _dash(national),
-                          _choice("titles.tsv", after, {"yes", "no"}) == "yes")
+    for word, kind, level, organ, national in _rows("titles.tsv", cols):
+        out[word] = Title(word, _choice("titles.tsv", kind, set(TITLE_KINDS)), _dash(level), _dash(organ),
+                          _dash(national))
     return out
 
 
 @cache
 def organs() -> dict[str, Organ]:
-    cols = ("form", "normal", "kind", "parent", "full_name", "town_normal")
+    cols = ("form", "normal", "kind", "scope", "parent", "full_name", "town_normal")
     out = {}
-    for form, normal, kind, parent, full, town in _rows("organs.tsv", cols):
-        out[form] = Organ(form, normal, _choice("organs.tsv", kind, {"core", "sub"}), _dash(parent), _dash(full),
+    for form, normal, kind, scope, parent, full, town in _rows("organs.tsv", cols):
+        out[form] = Organ(form, normal, _choice("organs.tsv", kind, set(ORGAN_KINDS)),
+                          _choice("organs.tsv", scope, {"unit", "sub", "whole"}), _dash(parent), _dash(full),
                           _dash(town))
+    for organ in out.values():
+        if organ.parent is not None and organ.parent not in out:
+            raise LexiconError(f"kg/data/organs.tsv: the parent {organ.parent!r} of {organ.form!r} is not a form")
     return out
+
+
+@cache
+def org_prefixes() -> dict[str, str]:
+    """Words that open an organisation: national (中央, 国家 …) or the party's name (中共)."""
+    return {w: _choice("org_prefixes.tsv", m, {"national", "party"})
+            for w, m in _rows("org_prefixes.tsv", ("prefix", "meaning"))}
+
+
+@cache
+def countries() -> frozenset[str]:
+    return frozenset(w for _, line in _lines("countries.txt") for w in line.split())
 
 
 @cache

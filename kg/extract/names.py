@@ -1,0 +1,232 @@
+"""Person names: which text to tag, the tagger's names, and later references to the same people.
+
+Names come from the learned tagger (``kg.extract.tagger``), run only on clauses where a name is
+likely: next to a title, a role word (记者, 村民), or a list of people who 陪同/参加/发言. A name the
+article gave once is found again by its spelling elsewhere (a "reference"), and a surname with a
+title the article gave that person (李部长) is an "alias".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import replace
+from functools import cache
+
+from kg import lexicon
+from kg.extract.tagger import tag
+from kg.extract.text import is_cjk, overlaps
+from kg.extract.titles import Word, chains, title_regex, words_of
+from kg.model import Page, PersonMention
+
+_CLAUSE = re.compile(r"[^，,。！？!?；;：:（）()\n]+")
+_LIST_JOINS = ("、", "和", "及", "与")
+_MAX_NAME = 6  # characters of a name without dots; a dotted name (艾哈迈德·哈马罗什) may run to 20
+
+
+@cache
+def _role_words() -> dict[str, str]:
+    """Words for people who are not officials, written before their names (村民, 记者 …) → role."""
+    roles = dict(lexicon.person_roles())
+    roles.update({w: r.role for w, r in lexicon.byline_roles().items() if r.position == "before" and len(w) > 1})
+    return roles
+
+
+@cache
+def _anchor_regex() -> re.Pattern[str]:
+    """Words that make a name likely nearby: titles, role words, participation and speaking."""
+    d = lexicon.discourse()
+    words = set(lexicon.titles()) | set(_role_words()) | d["participant"] | d["leaders_list"] | {"发言"}
+    return re.compile("|".join(sorted(words, key=len, reverse=True)))
+
+
+def clauses_to_tag(page: Page, paragraphs: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The clauses (between commas and stops) that hold a title, a role word or a list verb."""
+    anchors = _anchor_regex()
+    out = []
+    for a, b in paragraphs:
+        for m in _CLAUSE.finditer(page.text, a, b):
+            if anchors.search(page.text, m.start(), m.end()):
+                out.append(m.span())
+    return out
+
+
+def tagged_words(page: Page, spans: list[tuple[int, int]]) -> Iterator[list[Word]]:
+    """The tagged words of each span, in page coordinates (one batch for the whole page)."""
+    texts = [page.text[a:b] for a, b in spans]
+    for (a, _), text, tokens in zip(spans, texts, tag(texts), strict=True):
+        words = _mend_names(words_of(text, list(tokens)))
+        yield [Word(w.start + a, w.end + a, w.tag, w.text, w.title) for w in words]
+
+
+_AFTER_NAME = frozenset("在到和与为是等也就还又都将把对向从率赴于及同跟给被让请由自以说称代陪去来前往已曾再作致讲谈")
+
+
+def _mend_names(words: list[Word]) -> list[Word]:
+    """刘用 | 全 | 带队: a two-character name (or a dotted one: 艾哈迈德·哈马罗 | 什) followed by a lone
+    character that is no word of its own before the next word is a name the tagger cut short."""
+    out: list[Word] = []
+    k = 0
+    while k < len(words):
+        w = words[k]
+        nxt = words[k + 1] if k + 1 < len(words) else None
+        after = words[k + 2] if k + 2 < len(words) else None
+        if w.tag == "PER" and (len(w.text) == 2 or "·" in w.text) and nxt is not None and len(nxt.text) == 1 and \
+                nxt.title is None and is_cjk(nxt.text) and nxt.text not in _AFTER_NAME and \
+                nxt.tag not in ("w", "p", "c", "u", "m", "q") and (after is None or len(after.text) > 1 or
+                                                                     after.tag in ("w", "c", "p", "u")):
+            out.append(Word(w.start, nxt.end, "PER", w.text + nxt.text))
+            k += 2
+            continue
+        out.append(w)
+        k += 1
+    return out
+
+
+def _is_name(w: Word) -> bool:
+    return w.tag == "PER" and 2 <= len(w.text) <= (20 if any(d in w.text for d in "·•・") else _MAX_NAME) and \
+        all(is_cjk(c) or c in "·•・" for c in w.text)
+
+
+def people_in(page: Page, words: list[Word], body: bool = True) -> list[PersonMention]:
+    """Everyone the words of one clause name: title chains, and in the body role words and lists of
+    people (a headline runs its names together: 甲乙丙陪同)."""
+    found = chains(page.text, page.original, words)
+    if not body:
+        return found
+    taken = [(p.phrase_start if p.phrase_start is not None else p.start, p.end) for p in found]
+    found += _role_people(page, words, taken)
+    taken += [(p.start, p.end) for p in found]
+    found += _listed(page, words, taken)
+    return found
+
+
+def _mention(page: Page, w: Word, form: str, role: str | None = None) -> PersonMention:
+    return PersonMention(w.text, page.original[w.start:w.end], w.start, w.end, form, role=role)  # type: ignore[arg-type]
+
+
+def _role_people(page: Page, words: list[Word], taken: list[tuple[int, int]]) -> list[PersonMention]:
+    """村民于某, 本报记者某某: a role word right before a name; 市领导甲、乙: leaders without their posts."""
+    roles, leaders = _role_words(), lexicon.discourse()["leaders_list"]
+    out = []
+    for i, w in enumerate(words[:-1]):
+        head = next((r for r in sorted(roles, key=len, reverse=True) if w.text.endswith(r)), None)
+        is_leaders = w.text in leaders or w.text.endswith(tuple(leaders))
+        if head is None and not is_leaders:
+            continue
+        for name in _name_list(words, i + 1):
+            if not overlaps((name.start, name.end), taken):
+                out.append(_mention(page, name, "leaders_list") if is_leaders and head is None
+                           else _mention(page, name, "role", roles[head or ""]))
+    return out
+
+
+def _name_list(words: list[Word], k: int) -> list[Word]:
+    """Names from ``k`` joined by 、和及与 (甲、乙和丙). Between 、 in a list of names, a two- or
+    three-character word that starts with a surname is a name the tagger missed (甲、王宫、乙)."""
+    names = []
+    while k < len(words) and (_is_name(words[k]) or (names and _listed_name(words, k))):
+        names.append(words[k] if words[k].tag == "PER" else Word(words[k].start, words[k].end, "PER", words[k].text))
+        if k + 2 < len(words) and words[k + 1].text in _LIST_JOINS and \
+                (_is_name(words[k + 2]) or _listed_name(words, k + 2)):
+            k += 2
+        else:
+            break
+    return names
+
+
+def _listed_name(words: list[Word], k: int) -> bool:
+    w = words[k]
+    return words[k - 1].text == "、" and 2 <= len(w.text) <= 3 and w.title is None and \
+        w.text[0] in lexicon.surnames() and all(is_cjk(c) for c in w.text) and \
+        (k + 1 == len(words) or words[k + 1].text in ("、", "等", "，"))
+
+
+def _listed(page: Page, words: list[Word], taken: list[tuple[int, int]]) -> list[PersonMention]:
+    """甲、乙参加调研 (named leaders who take part: officials) and 甲、乙等先后发言 (speakers: people).
+
+    The names must be listed without titles and followed, before any other name or title, by a verb
+    of taking part or of speaking.
+    """
+    joining = lexicon.discourse()["participant"]
+    out: list[PersonMention] = []
+    i = 0
+    while i < len(words):
+        if not _is_name(words[i]) or overlaps((words[i].start, words[i].end), taken):
+            i += 1
+            continue
+        names = _name_list(words, i)
+        k = words.index(names[-1]) + 1
+        verb = None
+        for w in words[k:]:
+            if w.tag == "PER" or w.title is not None:
+                break
+            if w.text in joining or w.text.startswith(tuple(joining)):
+                verb = "join"
+                break
+            if w.text == "发言":
+                verb = "speak"
+                break
+        if verb == "join":
+            out.extend(_mention(page, n, "leaders_list") for n in names)
+        elif verb == "speak":
+            out.extend(_mention(page, n, "listed", "与会者") for n in names)
+        i = k
+    return out
+
+
+# ---------------------------------------------------------------- the same people again
+
+def references(page: Page, paragraphs: list[tuple[int, int]], known: set[str],
+               taken: list[tuple[int, int]]) -> list[PersonMention]:
+    """Every other place a paragraph writes the name of an official read with a title."""
+    out = []
+    taken = list(taken)
+    for a, b in paragraphs:
+        for name in sorted(known, key=lambda n: (-len(n), n)):  # longer first: 薛祥 is no one inside 丁薛祥
+            at = page.text.find(name, a, b)
+            while at >= 0:
+                span = (at, at + len(name))
+                if not overlaps(span, taken):
+                    out.append(PersonMention(name, page.original[span[0]:span[1]], span[0], span[1], "reference"))
+                    taken.append(span)
+                at = page.text.find(name, span[1], b)
+    return sorted(out, key=lambda p: p.start)
+
+
+def prefer_longer(page: Page, persons: list[PersonMention]) -> list[PersonMention]:
+    """叶其 | 发 read once and 叶其发 elsewhere: one person, the longer reading wins."""
+    names = {p.name for p in persons}
+    out = []
+    for p in persons:
+        longer = next((n for n in sorted(names) if len(n) == len(p.name) + 1 and n.startswith(p.name)
+                       and page.text.startswith(n, p.start)), None)
+        if longer:
+            p = replace(p, name=longer, original=page.original[p.start:p.end + 1], end=p.end + 1)
+        out.append(p)
+    return out
+
+
+def _left_boundary_ok(text: str, start: int, floor: int) -> bool:
+    """Can a name start at ``start`` (after punctuation, or after a preposition)?"""
+    return start <= floor or not is_cjk(text[start - 1]) or text[start - 1] in "到在对向与和把将由让请受给为据"
+
+
+def aliases(page: Page, paragraphs: list[tuple[int, int]], persons: list[PersonMention]) -> list[PersonMention]:
+    """李部长 after 宣传部部长李四海: a surname and a title the article gave one official refer back to them."""
+    text = page.text
+    titles: dict[str, set[str]] = {}
+    for p in persons:
+        if p.official:
+            titles.setdefault(p.name, set()).update(seg.title for seg in p.posts)
+    found = []
+    for a, b in paragraphs:
+        for m in title_regex().finditer(text, a, b):
+            s = m.start() - 1
+            if s < a or not _left_boundary_ok(text, s, a):
+                continue
+            holders = [n for n, held in titles.items()
+                       if n.startswith(text[s]) and any(t.endswith(m.group()) for t in held)]
+            if len(holders) == 1:
+                found.append(PersonMention(holders[0], holders[0], s, m.end(), "alias"))
+    return found
