@@ -26,8 +26,8 @@ def test_title_chain_keeps_each_segment_with_its_organ(mentions_of):
     m = mentions_of("区委常委、纪委书记、监委代主任张三丰到青山镇检查疫情防控工作。")
     p = _person(m, "张三丰")
     assert p.form == "chain"
-    assert [(s.title, s.organs) for s in p.posts] == [("常委", ("委",)), ("书记", ("纪委",)), ("代主任", ("监委",))]
-    assert p.posts[0].level == "区"
+    assert [(s.title, s.org.written) for s in p.posts] == [("常委", "区委"), ("书记", "纪委"), ("代主任", "监委")]
+    assert p.posts[0].org.level == "区"
 
 
 @pytest.mark.parametrize(
@@ -60,21 +60,24 @@ def test_title_chain_anchors_name(mentions_of, sentence, name, titles):
 
 
 @pytest.mark.parametrize(
-    ("sentence", "name", "jurisdiction", "organs"),
+    ("sentence", "name", "place", "level", "units"),
     [
-        ("长沙市长李四海到岳麓区调研。", "李四海", "长沙市", ()),
-        ("南昌县县长王五到青山镇调研。", "王五", "南昌县", ()),
-        ("江宁区委书记李四海到青山镇调研。", "李四海", "江宁区", ("委",)),
-        ("青山街道党工委书记孙七到东风社区检查。", "孙七", "青山街道", ("党工委",)),
-        ("江宁区青山镇党委书记王五到东风村检查。", "王五", "江宁区青山镇", ("党委",)),
-        ("市政协文化文史和学习委员会副主任赵六到青山镇调研。", "赵六", None, ("政协", "文化文史和学习委员会")),
-        ("区委常委、宣传部长赵六陪同。", "赵六", None, ("宣传部",)),
+        ("长沙市长李四海到岳麓区调研。", "李四海", "长沙市", None, ()),
+        ("南昌县县长王五到青山镇调研。", "王五", "南昌县", None, ()),
+        ("江宁区委书记李四海到青山镇调研。", "李四海", "江宁区", None, (("", "委"),)),
+        ("青山街道党工委书记孙七到东风社区检查。", "孙七", "青山街道", None, (("", "党工委"),)),
+        ("江宁区青山镇党委书记王五到东风村检查。", "王五", "江宁区青山镇", None, (("", "党委"),)),
+        ("市政协文化文史和学习委员会副主任赵六到青山镇调研。", "赵六", None, "市",
+         (("", "政协"), ("文化文史和学习", "委员会"))),
+        ("区委常委、宣传部长赵六陪同。", "赵六", None, None, (("", "宣传部"),)),
+        ("省银保监局局长赵启明在接受本报记者专访时表示。", "赵启明", None, "省", (("银保监", "局"),)),
+        ("国家发展改革委主任郑某某发言。", "郑某某", None, None, (("发展改革", "委"),)),
     ],
 )
-def test_title_chain_reads_jurisdiction_and_organs_as_written(mentions_of, sentence, name, jurisdiction, organs):
-    last = _person(mentions_of(sentence), name).posts[-1]
-    assert last.jurisdiction == jurisdiction
-    assert last.organs == organs
+def test_title_chain_reads_the_organisation_as_written(mentions_of, sentence, name, place, level, units):
+    org = _person(mentions_of(sentence), name).posts[-1].org
+    assert org is not None
+    assert (org.place, org.level, tuple((u.name, u.form) for u in org.units)) == (place, level, units)
 
 
 def test_name_written_before_title_is_the_same_person(mentions_of):
@@ -240,7 +243,7 @@ def test_names_listed_after_one_title_share_it(mentions_of):
 
 def test_second_title_after_a_name_keeps_the_first_organ(mentions_of):
     [_, second] = [p for p in mentions_of("市政协副主席张三丰、秘书长李四海参加调研。").persons if p.form == "chain"]
-    assert second.name == "李四海" and second.posts[0].organs == ("政协",) and second.posts[0].level == "市"
+    assert second.name == "李四海" and second.posts[0].org.written == "市政协"
 
 
 def test_a_conjunction_is_not_a_one_character_county(mentions_of):
@@ -286,7 +289,9 @@ def test_a_verb_after_a_place_does_not_start_a_facility_name(mentions_of):
 
 @pytest.mark.parametrize("text, name", [
     ("乡长吐尔洪·阿不来提陪同调研。", "吐尔洪·阿不来提"),
-    ("市政协副秘书长满庆和参加调研。", "满庆和"),
+    ("外交部副部长张德广和俄方副主席李四海分别宣读贺信。", "张德广"),
+    ("区人大常委会副主任王五一行到青山镇走访。", "王五"),
 ])
 def test_name_ends_are_read_in_context(mentions_of, text, name):
-    assert {p.name for p in mentions_of(text).persons if p.form == "chain"} == {name}
+    names = {p.name for p in mentions_of(text).persons if p.form == "chain"}
+    assert name in names and not any(n.startswith(name) and n != name for n in names)

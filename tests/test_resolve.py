@@ -78,8 +78,8 @@ def _places(f: Facts, e: Event) -> list[str]:
         ("市中级人民法院院长孙七到岳麓区调研。", "长沙市新闻", {("孙七", "院长", "长沙市中级人民法院")}),
         ("区委常委、区人民政府常务副区长周八到青山镇检查。", "岳麓区新闻",
          {("周八", "常委", "岳麓区委"), ("周八", "常务副区长", "岳麓区政府")}),
-        # the Youth League's 团市委 is not the 市委
-        ("团市委书记孙七到岳麓区调研。", None, {("孙七", "书记", None)}),
+        # the Youth League's 团市委 is not the 市委: a people's organisation, kept as written
+        ("团市委书记孙七到岳麓区调研。", None, {("孙七", "书记", "团市委")}),
     ],
 )
 def test_posts_spell_out_their_organisation(facts_of, text, title, posts):
@@ -99,8 +99,8 @@ def test_posts_spell_out_their_organisation(facts_of, text, title, posts):
         ("省长王五到杭州市检查防汛工作。", None, {("王五", "省长", "浙江省政府")}),
         ("在区长李四海陪同下，市委书记赵六到青山镇调研。", "岳麓区新闻",
          {("李四海", "区长", "岳麓区政府"), ("赵六", "书记", "长沙市委")}),
-        # no region anywhere: the post is kept without an organisation
-        ("区委书记张三丰到青山镇调研。", None, {("张三丰", "书记", None)}),
+        # no district named: the post is kept in the 区委 as written, with no jurisdiction
+        ("区委书记张三丰到青山镇调研。", None, {("张三丰", "书记", "区委")}),
     ],
 )
 def test_bare_level_takes_the_jurisdiction_of_the_context(facts_of, text, title, posts):

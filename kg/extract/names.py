@@ -59,7 +59,7 @@ def tagged_words(page: Page, spans: list[tuple[int, int]]) -> Iterator[list[Word
         yield [Word(w.start + a, w.end + a, w.tag, w.text, w.title) for w in words]
 
 
-_AFTER_NAME = frozenset("在到和与为是等也就还又都将把对向从率赴于及同跟给被让请由自以说称代陪去来前往已曾再作致讲谈")
+_AFTER_NAME = frozenset("在到和与为是等也就还又都将把对向从率赴于及同跟给被让请由自以说称代陪去来前往已曾再作致讲谈一")
 
 
 def _mend_names(words: list[Word]) -> list[Word]:
@@ -156,7 +156,7 @@ def _listed(page: Page, words: list[Word], taken: list[tuple[int, int]]) -> list
             i += 1
             continue
         names = _name_list(words, i)
-        k = words.index(names[-1]) + 1
+        k = next(m for m, w in enumerate(words) if w.end >= names[-1].end) + 1
         verb = None
         for w in words[k:]:
             if w.tag == "PER" or w.title is not None:

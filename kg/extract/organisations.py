@@ -19,6 +19,7 @@ from kg.model import OrgMention, OrgUnit
 
 LEVELS = "省市区县镇乡州"
 TOWN_LEVELS = ("街道", "镇", "乡")
+_LEVEL_WORDS = (("自治区", "省"), ("自治州", "州"), ("自治县", "县"))
 _TOWN = re.compile(r"[\u4e00-\u9fff]{2,4}?(?:街道|镇|乡)")
 
 
@@ -52,7 +53,7 @@ def parse_org(written: str, start: int = 0) -> OrgMention | None:
     if rest is None:
         return None
     units.extend(rest)
-    if not units and not (national or foreign or place):
+    if not units and not (national or foreign or place or level):
         return None
     kind = _kind(units[0]) if units else "state"  # the outermost organisation: 哈佛大学…研究中心 is a school
     return OrgMention(written, start, start + len(written), tuple(units), place, level, national, foreign, kind)
@@ -84,6 +85,9 @@ def _place(text: str, pos: int) -> tuple[str | None, str | None, bool, int]:
     town = _TOWN.match(text, pos)
     if town and _units(text[town.end():]):
         return town.group(), None, False, town.end()
+    for word, level in _LEVEL_WORDS:
+        if text.startswith(word, pos):
+            return None, level, False, pos + len(word)  # 自治区主席: the region's government
     if pos < len(text) and text[pos] in LEVELS and pos + 1 < len(text):
         return None, text[pos], False, pos + 1  # 省委, 市卫生健康委员会
     return None, None, False, pos

@@ -17,6 +17,7 @@ from functools import cache
 from kg import lexicon
 from kg.extract.organisations import parse_org
 from kg.extract.tagger import Token
+from kg.extract.text import freq, is_cjk
 from kg.model import OrgMention, PersonMention, PostMention
 
 # parts of speech that may be part of an organisation's name (LAC's tag set)
@@ -81,16 +82,31 @@ _DOTS = ("·", "•", "・")
 
 def _names_mended(text: str, tokens: list[Token]) -> list[Token]:
     """The tagger's names, mended where it is known to err: a name that ends with a title is a surname
-    and a title (江主席), a conjunction is not the end of a name (张德广和), and a dotted name is one
-    name however it was cut (穆罕默德·舒克利· | 阿亚西)."""
+    and a title (江主席), a conjunction is not the end of a name (张德广和), nor is the 一 of 一行, a
+    name of two known ethnic given names is whole (乌云 | 其其格), and a dotted name is one name however
+    it was cut (穆罕默德·舒克利· | 阿亚西)."""
     out: list[Token] = []
+    skip_to = 0
     for t in tokens:
+        if t.end <= skip_to:
+            continue
+        if t.start < skip_to:  # the rest of a word an ethnic name ran into
+            out.append(Token(skip_to, t.end, t.tag))
+            continue
         if t.tag != "PER":
             out.append(t)
             continue
         word = text[t.start:t.end]
         if split_title(word) is not None:
             out.append(Token(t.start, t.end, "n"))
+            continue
+        if text.startswith(("一行", "一同"), t.end - 1) and len(word) >= 3:  # 王五 | 一行, not 王五一 | 行
+            out += [Token(t.start, t.end - 1, "PER"), Token(t.end - 1, t.end, "m")]
+            continue
+        longer = _ethnic_name(text, t.start)
+        if longer is not None and longer > t.end:
+            out.append(Token(t.start, longer, "PER"))
+            skip_to = longer
             continue
         if word.endswith(_TRAILING) and len(word) >= 4:
             out += [Token(t.start, t.end - 1, "PER"), Token(t.end - 1, t.end, "c")]
@@ -103,6 +119,17 @@ def _names_mended(text: str, tokens: list[Token]) -> list[Token]:
             continue
         out.append(t)
     return out
+
+
+def _ethnic_name(text: str, start: int) -> int | None:
+    """The end of a name made of two known given-name parts (乌云其其格, 扎西顿珠), if one starts here."""
+    parts = lexicon.ethnic_name_parts()
+    for first in (4, 3, 2):
+        if text[start:start + first] in parts:
+            for second in (4, 3, 2):
+                if text[start + first:start + first + second] in parts:
+                    return start + first + second
+    return None
 
 
 def split_title(word: str) -> tuple[str, str] | None:
@@ -133,7 +160,8 @@ def _org_before(words: list[Word], i: int, floor: int, title: str = "") -> tuple
 
     The words that may belong to it run leftwards to a punctuation mark, a function word, a name or
     another title; of those runs, the longest that reads as an organisation and starts where one can
-    (a named organisation or place, a level or national word, a listed organ) is taken. A title may
+    (a named organisation or place, a level or national word, a listed organ, or a noun right after
+    such a stop: 公安江宁分局, but not 报告商务部 in 研究报告商务部) is taken. A title may
     share its first character with the organisation (国防部长 = 国防部 + 部长). An organisation the
     tagger names but the grammar cannot read (北约) is taken as written.
     """
@@ -145,9 +173,10 @@ def _org_before(words: list[Word], i: int, floor: int, title: str = "") -> tuple
         for text in (written, written + title[:1]) if title else (written,):
             org = parse_org(text, words[first].start)
             if org is not None and (first == i - 1 or words[first].tag in ("ORG", "LOC", "ns", "nt")
+                                    or (first == k and words[first].tag in ("n", "nz", "j"))
                                     or org.national or org.place or org.level or written in lexicon.organs()):
-                if text != written and not org.units:
-                    continue
+                if text != written and not org.units and lexicon.titles()[title].level != title[:1]:
+                    continue  # 长沙 + 市长 is 长沙市's; a shared character otherwise ends an organ (国防部长)
                 return org, first
     if k < i and words[i - 1].tag == "ORG":
         w = words[i - 1]
@@ -248,7 +277,7 @@ def chains(text: str, original: str, words: list[Word]) -> list[PersonMention]:
         if j < n and words[j].title is not None and words[j].start == words[j - 1].end:
             segments.append(_segment(words, j, j))  # 副市长常务副市长: two titles in a row
             j += 1
-        name = words[j] if j < n and _is_name(words[j]) else None
+        name = words[j] if j < n and _is_name(words[j]) else _name_by_rule(text, words, j)
         chain_first = segments[0].first
         if name is None and chain_first > floor and _is_name(words[chain_first - 1]) and \
                 not (j < n and words[j].title is not None):
@@ -268,8 +297,9 @@ def chains(text: str, original: str, words: list[Word]) -> list[PersonMention]:
                                    first.former)
         found.append(_person(text, original, name, segments))
         listed_after = next((s.post.org for s in reversed(segments) if s.post.org is not None), None)
-        found.extend(_co_holders(text, original, words, words.index(name), found[-1]))
-        floor = words.index(name) + 1
+        at = next(k for k, w in enumerate(words) if w.end >= name.end)
+        found.extend(_co_holders(text, original, words, at, found[-1]))
+        floor = at + 1
         i = floor
     return found
 
@@ -279,8 +309,34 @@ def _next_title(words: list[Word], k: int) -> int | None:
     for m in range(k, min(len(words), k + 8)):
         if words[m].title is not None:
             return m
-        if words[m].tag not in _ORG_TAGS and words[m].text not in _MODIFIERS + _FORMER:
+        if words[m].text not in _MODIFIERS + _FORMER and not _may_be_in_org(words, m, m + 1):
             return None
+    return None
+
+
+_NAME_ENDS = frozenset({"w", "v", "p", "c", "d", "u", "f", "vd", "ad"})
+_NOT_A_NAME = frozenset({"w", "PER", "p", "c", "d", "u", "f", "r", "m", "q", "vd", "ad"})  # 总统和夫人
+
+
+def _name_by_rule(text: str, words: list[Word], j: int) -> Word | None:
+    """A name right after a title that the tagger took for something else (周八 as a time): two or three
+    characters starting with a surname, made of whole words, ending where a verb, a function word or a
+    punctuation mark follows, and not themselves a common word."""
+    if j >= len(words) or words[j].tag in _NOT_A_NAME or words[j].title is not None:
+        return None
+    first = words[j].text
+    if not (first[:1] in lexicon.surnames() or first[:2] in lexicon.surnames()):
+        return None
+    for k in range(j, min(j + 3, len(words))):
+        if words[k].title is not None or words[k].tag == "w":
+            return None
+        span = text[words[j].start:words[k].end]
+        if len(span) > 3:
+            return None
+        follows = words[k + 1] if k + 1 < len(words) else None
+        if len(span) >= 2 and all(is_cjk(c) for c in span) and freq(span) < 100 and \
+                (follows is None or follows.tag in _NAME_ENDS):
+            return Word(words[j].start, words[k].end, "PER", span)
     return None
 
 

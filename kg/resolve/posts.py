@@ -54,6 +54,9 @@ def _spell(b: Builder, ctx: Context, seg: PostMention, before: _Spelled | None) 
     org = seg.org
     if org is not None and not (org.units or org.national or org.foreign or org.place or org.level):
         return _record(b, org.written, None, (), None)  # named by the tagger, unread by the grammar (北约)
+    if org is not None and not org.units and (org.place or org.level) and not info.level and not org.foreign:
+        juris = _jurisdiction_of(ctx, org, seg.start)  # 自治区主席, 北京市主席: the region's government
+        return _in(b, juris, org.written, (OrgUnit("", info.default_organ or "政府"),))
     if org is None or not org.units and not org.national and not org.foreign:
         if info.national_organ:
             return _record(b, info.national_organ, None, (OrgUnit("", info.national_organ),), info.national_organ)
@@ -70,7 +73,7 @@ def _spell(b: Builder, ctx: Context, seg: PostMention, before: _Spelled | None) 
         return _record(b, written, None, org.units, _committee_of(written, org.units))
     juris = _jurisdiction_of(ctx, org, seg.start)
     if juris is not None or org.level:
-        return _in(b, juris, org.level, org.units)
+        return _in(b, juris, _written_place(org), org.units)
     # written without a place: a department of the committee before it, or a body of its jurisdiction
     head = lexicon.organs()[org.units[0].form]
     if before is not None and before.committee and (head.scope == "sub" or org.units[0].form == "书记处"):
@@ -130,11 +133,18 @@ def _spelled_units(units: tuple[OrgUnit, ...], juris: Jurisdiction | None) -> st
                    for u in units)
 
 
-def _in(b: Builder, juris: Jurisdiction | None, level: str | None, units: tuple[OrgUnit, ...]) -> _Spelled:
-    """An organisation of a jurisdiction (or of a level whose region is unknown: 市政府, no jurisdiction)."""
+def _written_place(org: OrgMention) -> str:
+    """What an organisation writes before its units (省, 自治区, 河北省): its label when the region is unknown."""
+    units = "".join(u.name + u.form for u in org.units)
+    return org.written[:len(org.written) - len(units)] if org.written.endswith(units) else (org.level or "")
+
+
+def _in(b: Builder, juris: Jurisdiction | None, written: str | None, units: tuple[OrgUnit, ...]) -> _Spelled:
+    """An organisation of a jurisdiction, or of a place written as ``written`` whose region is unknown
+    (市政府, 自治区政府: no jurisdiction)."""
     rest = _spelled_units(units, juris)
     if juris is None:
-        label = (level or "") + rest
+        label = (written or "") + rest
         return _record(b, label, None, units, _committee_of(label, units))
     if isinstance(juris, Town):
         region = b.town_region(juris)
