@@ -317,6 +317,8 @@ def normalise(source: SourceText) -> Page:
         if kind == "heading" and not seen_paragraph and title is None:
             kind = "title"
             title = _clean_title(stripped)
+        elif not blocks and source.title and stripped == source.title.strip():
+            kind = "title"  # a feed record's text that opens with its title (however long the headline)
         blocks.append(Block(block_start, block_end, kind))  # type: ignore[arg-type]
         if kind == "byline":
             for name, role, a, b in parse_byline(stripped, block_start)[0]:

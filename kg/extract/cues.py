@@ -14,7 +14,8 @@ from kg.model import Cue
 def _cue_table() -> dict[str, tuple[str, str | None]]:
     table: dict[str, tuple[str, str | None]] = {}
     d = lexicon.discourse()
-    for kind in ("speech", "pronoun", "participant", "anaphor_place", "commission", "in_event", "hearing"):
+    for kind in ("speech", "pronoun", "participant", "anaphor_place", "commission", "in_event", "hearing", "speaker",
+                 "escort", "led_by"):
         for word in d[kind]:
             table[word] = (kind, None)
     for word, cls in lexicon.event_triggers().items():

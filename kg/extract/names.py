@@ -36,7 +36,7 @@ def _role_words() -> dict[str, str]:
 def _anchor_regex() -> re.Pattern[str]:
     """Words that make a name likely nearby: titles, role words, participation and speaking."""
     d = lexicon.discourse()
-    words = set(lexicon.titles()) | set(_role_words()) | d["participant"] | d["leaders_list"] | {"发言"}
+    words = set(lexicon.titles()) | set(_role_words()) | d["participant"] | d["leaders_list"] | d["speaker"]
     return re.compile("|".join(sorted(words, key=len, reverse=True)))
 
 
@@ -148,7 +148,7 @@ def _listed(page: Page, words: list[Word], taken: list[tuple[int, int]]) -> list
     The names must be listed without titles and followed, before any other name or title, by a verb
     of taking part or of speaking.
     """
-    joining = lexicon.discourse()["participant"]
+    joining, speaking = lexicon.discourse()["participant"], lexicon.discourse()["speaker"]
     out: list[PersonMention] = []
     i = 0
     while i < len(words):
@@ -164,7 +164,7 @@ def _listed(page: Page, words: list[Word], taken: list[tuple[int, int]]) -> list
             if w.text in joining or w.text.startswith(tuple(joining)):
                 verb = "join"
                 break
-            if w.text == "发言":
+            if w.text in speaking:
                 verb = "speak"
                 break
         if verb == "join":

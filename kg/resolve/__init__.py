@@ -33,20 +33,23 @@ def resolve(page: Page, mentions: Mentions) -> Facts:
     b = Builder(page, doc_id)
     body, headings = sentences(page)
     ctx = Context(page, mentions, body, headings)
-    official_key: dict[int, str] = {}
+    person_key: dict[int, str] = {}
     for m in mentions.persons:
         if m.official:
-            official_key[m.start] = b.person(m.name, m.original, True, None, m.start, m.end)
+            person_key[m.start] = b.person(m.name, m.original, True, None, m.start, m.end)
     for m in mentions.persons:
         if m.form in ("chain", "name_title") and m.official:
-            add_posts(b, ctx, official_key[m.start], m)
-        elif not m.official and m.name not in b.persons:
-            b.person(m.name, m.original, False, m.role, m.start, m.end)
+            add_posts(b, ctx, person_key[m.start], m)
+        elif not m.official:
+            official = b.persons.get(m.name)
+            person_key[m.start] = official.key if official is not None and official.official else \
+                b.person(m.name, m.original, False, m.role, m.start, m.end)
     for byline in page.bylines:
         if byline.name not in b.persons:
             b.person(byline.name, byline.original, False, byline.role, byline.start, byline.end)
     key_at = add_places(b, ctx, mentions)
-    events = events_of(b, mentions, body, key_at, official_key)
+    officials = {p.key for p in b.persons.values() if p.official}
+    events = events_of(b, mentions, body, key_at, person_key, officials)
     return Facts(doc_id=doc_id, source=page.source, page=page, persons=list(b.persons.values()),
                  holdings=list(b.holdings.values()), organizations=list(b.organizations.values()),
                  regions=[replace(r, evidence=b.mentioned.get(r.key)) for r in b.regions.values()], events=events)

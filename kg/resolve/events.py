@@ -50,41 +50,96 @@ def _listed(text: str, end: int, head: int) -> bool:
     return re.fullmatch(r"[，,、和与及同]*", text[end:head]) is not None
 
 
+# what may stand between the start of a clause and its subject: times, dates, sentence adverbs
+_PREAMBLE = re.compile(
+    r"(?:[\d０-９一二三四五六七八九十〇零]{1,4}[年月日号]|[上下中晚早]午|晚上|凌晨|今天|今日|昨天|昨日|当天|当日|同日|"
+    r"同天|日前|近日|近期|随后|其后|之后|此后|然后|接着|首先|最后|其间|期间|此前|同时|此外|另外|还|也|又|再|并|"
+    r"现场|实地|先后|分别|一同|亲自|专门|认真|详细|仔细|"
+    r"[（(][^）)]{0,20}[）)]|[至到\-—－~～]|\s)*")
+_CLAUSE_STOPS = "，,。；;：:！？!?\n"
+
+
+def _opens_clause(text: str, head: int, floor: int) -> bool:
+    """Is a person written at ``head`` where a subject stands: at the start of a clause, after nothing
+    but times and sentence adverbs (not 学习甲…, 代表甲…, 受甲委托 …)?"""
+    start = max(floor, max(text.rfind(c, floor, head) for c in _CLAUSE_STOPS) + 1)
+    return _PREAMBLE.fullmatch(text, start, head) is not None
+
+
+def _escorted(text: str, sent: Sentence, cues: list[Cue], kind: str = "escort") -> list[tuple[int, int]]:
+    """在甲、乙陪同下 (在甲和乙的陪同下): the spans that name the leader's companions; with kind
+    led_by, 在甲带领下: the spans that name the leader."""
+    spans = []
+    for c in cues:
+        if c.kind == kind:
+            opening = text.rfind("在", sent.start, c.start)
+            if opening >= 0:
+                spans.append((opening, c.end))
+    return spans
+
+
 def _roles_in_sentence(text: str, sent: Sentence, people: list[PersonMention], cues: list[Cue],
-                       official_key: dict[int, str], speech_at: int) -> tuple[list[_Subject], list[str]]:
-    """Who acts in a sentence (subjects, in order) and who only takes part (参加/陪同, 会上…)."""
+                       person_key: dict[int, str], officials: set[str],
+                       speech_at: int) -> tuple[list[_Subject], list[str]]:
+    """Who acts in a sentence (subjects, in order) and who only takes part (参加/陪同/发言, 会上…,
+    在…陪同下). Only officials act; anyone may take part."""
     in_event = any(c.kind == "in_event" and c.start - sent.start <= 1 for c in cues)
     commission = [c for c in cues if c.kind == "commission"]
+    escorts, leading = _escorted(text, sent, cues), _escorted(text, sent, cues, "led_by")
+    joining = lexicon.discourse()["participant"] | lexicon.discourse()["speaker"]
     subjects: list[_Subject] = []
     participants: list[str] = []
     heads = [p.phrase_start if p.phrase_start is not None else p.start for p in people]
+    # what each person does: up to the end of the clause or the next person named in it; names listed
+    # together (省领导甲、乙参加) share what the last of them does
+    joins = [False] * len(people)
+    for n in range(len(people) - 1, -1, -1):
+        p = people[n]
+        after = text[p.end:min([_clause_end(text, p.end, sent.end), *heads[n + 1:]])]
+        joins[n] = any(w in after for w in joining) or (
+            n + 1 < len(people) and _listed(text, p.end, heads[n + 1]) and joins[n + 1])
     for n, p in enumerate(people):
         if p.start >= speech_at:
             continue
-        key, head = official_key[p.start], heads[n]
-        # what this person does: up to the end of the clause or the next person named in it
-        after = text[p.end:min([_clause_end(text, p.end, sent.end), *heads[n + 1:]])]
-        joins = any(w in after for w in lexicon.discourse()["participant"])
+        key, head = person_key[p.start], heads[n]
+        if any(a <= head < z for a, z in escorts):
+            participants.append(key)
+            continue
         if any(c.start < head and "委托" in text[p.end:p.end + 4] for c in commission):
             continue
         marker = text[head - 1] if head > sent.start else "。"
         companion = marker in _COMPANION_MARKERS
-        if marker in _OBJECT_MARKERS and not (companion and joins):
+        if marker in _OBJECT_MARKERS and not (companion and joins[n]):
             continue  # 向张三汇报 / 与张三座谈: the object of someone else's act
-        if in_event or joins:
+        if in_event or joins[n]:
             participants.append(key)
             # the names listed just before share the predicate (市长甲，副市长乙出席), unless this
             # one was their companion (甲与乙一同检查)
             while not companion and subjects and _listed(text, subjects[-1].end, head):
                 head = subjects[-1].head
                 participants.append(subjects.pop().key)
-        else:
-            subjects.append(_Subject(key, head, p.end, bool(subjects) and _listed(text, subjects[-1].end, head)))
+            continue
+        listed = bool(subjects) and _listed(text, subjects[-1].end, head)
+        led = any(a <= head < z for a, z in leading)
+        if key not in officials or not (listed or led or _opens_clause(text, head, sent.start)):
+            continue  # 学习甲的讲话, 代表甲看望: someone named, not someone acting
+        subjects.append(_Subject(key, head, p.end, listed))
     return subjects, participants
 
 
+def _continues(text: str, sent: Sentence, cues: list[Cue], speech_at: int) -> bool:
+    """Does a sentence that names no one go on with the leader of its paragraph: a pronoun subject
+    (他强调…), or a first clause that opens with what the leader does (随后来到…, 调研期间主持召开…)?"""
+    for c in cues:
+        if c.start >= speech_at:
+            break
+        if c.kind in ("pronoun", "trigger") and _opens_clause(text, c.start, sent.start):
+            return True
+    return False
+
+
 def events_of(b: Builder, mentions: Mentions, sentences: list[Sentence], key_at: dict[int, str],
-            official_key: dict[int, str]) -> list[Event]:
+              person_key: dict[int, str], officials: set[str]) -> list[Event]:
     text = b.page.text
     cues = mentions.cues
     drafts: dict[tuple, _EventDraft] = {}  # (leader, section) is the event under way; closed ones get a date
@@ -108,10 +163,9 @@ def events_of(b: Builder, mentions: Mentions, sentences: list[Sentence], key_at:
             last_paragraph = sent.paragraph
             pending = []
         s_cues = cues_in[n_sent]
-        s_people = [p for p in people_in[n_sent] if p.start in official_key]
+        s_people = [p for p in people_in[n_sent] if p.start in person_key]
         speech_at = min((c.start for c in s_cues if c.kind == "speech"), default=sent.end)
-        subjects, participants = _roles_in_sentence(text, sent, s_people, s_cues, official_key, speech_at)
-        pronoun = any(c.kind == "pronoun" and c.start < speech_at for c in s_cues)
+        subjects, participants = _roles_in_sentence(text, sent, s_people, s_cues, person_key, officials, speech_at)
         actors: list[str] = []
         if subjects:
             group = [subjects[0]]
@@ -125,15 +179,14 @@ def events_of(b: Builder, mentions: Mentions, sentences: list[Sentence], key_at:
                 actors = [subjects[0].key]
                 participants.extend(s.key for s in subjects[1:] if s.adjacent)
             actor = actors[0]
-        elif pronoun and actor is None:
-            actor = current.get(sent.section)
-        if actor is not None and not actors:
-            actors = [actor]
+        elif _continues(text, sent, s_cues, speech_at):
+            actor = actor or current.get(sent.section)
+            actors = [actor] if actor else []
         lead = actor or current.get(sent.section)
         hearing = [(c.start, _clause_end(text, c.end, sent.end)) for c in s_cues if c.kind == "hearing"]
         leaves = [key_at[p.start] for p in _leaf_places(places_in[n_sent], sent.start, speech_at)
                   if p.start in key_at and not any(a <= p.start < z for a, z in hearing)]
-        if actor is None:
+        if not actors:
             _join(drafts.get((lead, sent.section)) if lead else None, participants)
             # 位于甲镇的乙公司主要生产…。张三走进生产车间: a place introduced just before the leader arrives
             pending = leaves if speech_at == sent.end and text.startswith("位于", sent.start) else []
@@ -141,7 +194,7 @@ def events_of(b: Builder, mentions: Mentions, sentences: list[Sentence], key_at:
                 last_place = key_at.get(p.start, last_place)
             continue
         leaves, pending = pending + leaves, []
-        triggers = [c for c in s_cues if c.kind == "trigger" and c.start < speech_at]
+        triggers = [c for c in s_cues if c.kind in ("trigger", "led_by") and c.start < speech_at]  # 在甲带领下
         anaphor = any(c.kind == "anaphor_place" and c.start < speech_at for c in s_cues)
         paragraph_start = paragraph_starts[sent.paragraph]
         opening = next((d for d in mentions.dates if paragraph_start <= d.start < sent.end), None)
@@ -165,10 +218,12 @@ def events_of(b: Builder, mentions: Mentions, sentences: list[Sentence], key_at:
                 _join(draft or drafts.get((current.get(sent.section), sent.section)), participants)
             if draft is None:
                 continue
+            if draft.date is None and own_day:
+                draft.date = own_day  # the headline said what, the first paragraph says when
             if n == 0:
                 current[sent.section] = who
             for c in triggers:
-                if c.event_class != "lead" and c.event_class not in draft.kinds:
+                if c.event_class not in ("lead", None) and c.event_class not in draft.kinds:
                     draft.kinds.append(c.event_class)  # type: ignore[arg-type]
             # 甲、乙分别到A镇、B镇: places go to the leaders in the order written
             mine = [leaves[n]] if len(actors) > 1 and len(leaves) == len(actors) else leaves
@@ -180,8 +235,8 @@ def events_of(b: Builder, mentions: Mentions, sentences: list[Sentence], key_at:
         for p in places_in[n_sent]:
             last_place = key_at.get(p.start, last_place)
     events = []
-    for n, key in enumerate(order, 1):
-        d = drafts[key]
+    for n, key in enumerate((k for k in order if drafts[k].kinds or drafts[k].places), 1):
+        d = drafts[key]  # an activity of no kind at no named place (作报告) is no event
         participants = tuple(dict.fromkeys(k for k in d.participants if k != d.leader))
         events.append(Event(key=f"{b.doc_id}-e{n}", kinds=tuple(d.kinds), leader=d.leader,
                             participants=participants, places=tuple(d.places), date=d.date,
