@@ -40,20 +40,21 @@ def _suffix_regex() -> re.Pattern[str]:
     return re.compile("|".join(sorted(words, key=len, reverse=True)))
 
 
-_STOP_CHARS = set("的了在是和与及或对向从把将被给为以于等也都又还就而并即每各该本我全要让使由到赴至往")
+# function words that end a place name on its left (not 于: 东于架村)
+_STOP_CHARS = set("的了在是和与及或对向从把将被给为以等也都又还就而并即每各该本我全要让使由到赴至往")
 _ORDINAL = re.compile("第[一二三四五六七八九十]+")  # 第一医院, 第三中学: part of the name
 _STOP_TAGS = frozenset({"v", "a", "p", "c", "u", "r", "m", "q", "z", "f", "ad", "vd", "ul", "uj", "mq"})
 
 
 def _stops_place_name(text: str, k: int) -> bool:
     """Does the text just left of ``k`` end a word that cannot be part of a place name?"""
-    if text[k - 1] in _STOP_CHARS or text.endswith(boundary_words(), 0, k):
-        return True
+    if text[k - 1] in _STOP_CHARS or (text.endswith(boundary_words(), 0, k) and text[k - 1] != "于"):
+        return True  # 于 ends names (张三于…), but not places (东于架村)
     tags = dictionary.tags()
     for size in (4, 3, 2):
         word = text[k - size:k]
         if len(word) == size and freq(word) >= 100 and tags.get(word, "n") in _STOP_TAGS \
-                and not _ORDINAL.fullmatch(word):
+                and not _ORDINAL.fullmatch(word) and not gazetteer().lookup(word):  # 开封 is a city, not a verb
             return True
     return False
 
@@ -183,14 +184,27 @@ def _name_start(text: str, m: re.Match[str], suffix: str, found: list[PlaceMenti
     if m.start() > a and text[m.start() - 1] in "”」\"":
         q = text.rfind("“", a, m.start() - 1)
         return q if q >= 0 else m.start()
+    last = found[-1] if found else None
     if info is not None and info.level in "省市区县州" and not info.whole:
-        return _gazetteer_name_start(text, m.start(), floor, suffix, info.level)
+        start = _gazetteer_name_start(text, m.start(), floor, suffix, info.level)
+        if start != floor and info.level in "区县" and _after_city(last, floor) and m.start() - floor == 2 \
+                and all(is_cjk(c) and c not in _STOP_CHARS for c in text[floor:m.start()]):
+            return floor  # 大同市平城区: a district newer than the division list (whose 城区 would leave 平 over)
+        return start
     max_len = info.max_name + (2 if info.whole else 0) if info else 12
     start = _place_name_start(text, m.start(), floor, max_len)
+    if info is not None and last is not None and last.kind == "AdministrativeRegion" and last.end == floor \
+            and floor < start and 2 <= m.start() - floor <= max_len and all(is_cjk(c) for c in text[floor:m.start()]) \
+            and text[floor] not in _STOP_CHARS and not text.startswith(boundary_words(), floor):
+        return floor  # 边临镇东于架村: right after the town, the village's whole name
     if info is None:
         start = _fronted_name_start(text, start, m.start(), floor) or \
             _name_after_place(text, found[-1] if found else None, start) or start
     return start
+
+
+def _after_city(last: PlaceMention | None, floor: int) -> bool:
+    return last is not None and last.end == floor and last.kind == "AdministrativeRegion" and last.level in "市州"
 
 
 def _rejected(text: str, m: re.Match[str], suffix: str, start: int, found: list[PlaceMention], a: int) -> bool:
@@ -206,6 +220,8 @@ def _rejected(text: str, m: re.Match[str], suffix: str, start: int, found: list[
     if info is None and not name and adjacent and last.kind == "AdministrativeRegion":
         min_name = 0  # 青山镇敬老院: a facility named after the place it is in
     listed = info is not None and info.level in "省市区县州" and not info.whole  # in the national list
+    if listed and (gazetteer().by_name.get(label) or _after_city(last, start)):
+        return False  # 陵城区, 大同市平城区: a division (of the list, or after its city), though 城区 is a word
     if len(name) < min_name or MASK in label or (not listed and _is_generic(label)):
         return True
     if info is None and adjacent and last.kind == "AdministrativeRegion" and freq(name) >= 40 and \
@@ -256,6 +272,11 @@ def places_in(page: Page, a: int, b: int, post_spans: list[tuple[int, int]]) -> 
             pos = m.start() + 1
             continue
         start, s_end, suffix, is_admin, label = best
+        longer = max((k + len(w) for k in range(m.start() + 1, s_end) for w in _suffixes_at(text, k)
+                      if k + len(w) <= b and w not in admin), default=s_end)
+        if not is_admin and longer > s_end:  # 龙泉工业园区: 工业园, then 园区 runs on
+            label += text[s_end:longer]
+            s_end = longer
         last = found[-1] if found else None
         if last is not None and not is_admin and last.kind == "Facility" and start in (last.start, last.end):
             found.pop()  # 东站收费站检查站, 甲公司胡椒种植基地: one facility written in two parts
@@ -290,6 +311,8 @@ def places_in(page: Page, a: int, b: int, post_spans: list[tuple[int, int]]) -> 
             in_list=in_list))
         pos = s_end
     found.extend(_listed_places(page, a, b, found))
+    # “全国文明村”西于架村: a quoted honour right before a place's name is no place of its own
+    found = [p for p in found if not (text[p.end:p.end + 1] in "”」" and any(q.start == p.end + 1 for q in found))]
     return _locate(text, a, b, found)
 
 
