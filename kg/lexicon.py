@@ -160,7 +160,7 @@ def event_triggers() -> dict[str, str]:
 @cache
 def discourse() -> dict[str, frozenset[str]]:
     kinds = {"speech", "follow", "participant", "leaders_list", "pronoun", "anaphor_place", "boundary",
-             "commission", "in_event", "same_day", "hearing", "speaker", "escort", "led_by"}
+             "commission", "in_event", "same_day", "hearing", "speaker", "escort", "led_by", "determiner", "locative"}
     out: dict[str, set[str]] = {k: set() for k in kinds}
     for kind, word in _rows("discourse.tsv", ("kind", "word")):
         out[_choice("discourse.tsv", kind, kinds)].add(word)

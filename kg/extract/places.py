@@ -220,7 +220,7 @@ def _rejected(text: str, m: re.Match[str], suffix: str, start: int, found: list[
     if info is None and not name and adjacent and last.kind == "AdministrativeRegion":
         min_name = 0  # 青山镇敬老院: a facility named after the place it is in
     listed = info is not None and info.level in "省市区县州" and not info.whole  # in the national list
-    if listed and (gazetteer().by_name.get(label) or _after_city(last, start)):
+    if listed and len(name) >= 2 and (gazetteer().by_name.get(label) or _after_city(last, start)):
         return False  # 陵城区, 大同市平城区: a division (of the list, or after its city), though 城区 is a word
     if len(name) < min_name or MASK in label or (not listed and _is_generic(label)):
         return True
@@ -311,9 +311,141 @@ def places_in(page: Page, a: int, b: int, post_spans: list[tuple[int, int]]) -> 
             in_list=in_list))
         pos = s_end
     found.extend(_listed_places(page, a, b, found))
+    found.extend(_destinations(page, a, b, found))
+    found.extend(_organisations(page, a, b, found, post_spans))
+    found.sort(key=lambda p: p.start)
     # “全国文明村”西于架村: a quoted honour right before a place's name is no place of its own
     found = [p for p in found if not (text[p.end:p.end + 1] in "”」" and any(q.start == p.end + 1 for q in found))]
-    return _locate(text, a, b, found)
+    return _locate(text, a, b, [_without_determiner(text, p) for p in found if not _generic_by_determiner(p)])
+
+
+@cache
+def _determiners() -> tuple[str, ...]:
+    return tuple(sorted(lexicon.discourse()["determiner"], key=len, reverse=True))
+
+
+def _generic_by_determiner(p: PlaceMention) -> bool:
+    """部分科技企业: a place noun with a determiner in front names no place."""
+    return p.kind == "Facility" and p.name.startswith(_determiners())
+
+
+def _without_determiner(text: str, p: PlaceMention) -> PlaceMention:
+    """安能集团…唐山分公司有关救援基地: the named part before a determiner is the place."""
+    if p.kind != "Facility":
+        return p
+    cut = min((i for d in _determiners() if (i := p.name.find(d)) > 0), default=None)
+    if cut is None or not p.name[:cut].endswith(lexicon.facility_suffixes()):
+        return p
+    return replace(p, name=p.name[:cut], original=(p.original or p.name)[:cut], end=p.start + cut)
+
+
+@cache
+def _locative_regex() -> re.Pattern[str]:
+    return re.compile("|".join(sorted(lexicon.discourse()["locative"], key=len, reverse=True)))
+
+
+def _free(found: list[PlaceMention], start: int, end: int) -> bool:
+    return not any(p.start < end and start < p.end for p in found)
+
+
+def _destinations(page: Page, a: int, b: int, found: list[PlaceMention]) -> list[PlaceMention]:
+    """在广东调研, 在陕西西安作报告, 考察了南平、福州、厦门等地: provinces and cities written by their
+    short names where a place is expected (after 在, 到, 来到 …), ending at a verb, a list mark or a place."""
+    text, gaz = page.text, gazetteer()
+    out: list[PlaceMention] = []
+    for m in _locative_regex().finditer(text, a, b):
+        pos, parent = m.end(), None
+        while pos < b:
+            hit = None
+            for size in (3, 2):
+                name = text[pos:pos + size]
+                divisions = [d for d in gaz.by_short.get(name, []) if not d.county_level]
+                if divisions and _free(found + out, pos, pos + size) and _ends_destination(text, pos + size, b, found):
+                    hit = (size, _pick_division(divisions, out[-1].name if parent is not None else None))
+                    break
+            if hit is None:
+                break
+            size, division = hit
+            out.append(PlaceMention(name=division.name, original=None, start=pos, end=pos + size,
+                                    kind="AdministrativeRegion", level=division.level, parent=parent))
+            if text[pos + size:pos + size + 1] == "、":
+                pos, parent = pos + size + 1, None
+            else:
+                pos, parent = pos + size, pos
+    return out
+
+
+def _ends_destination(text: str, end: int, b: int, found: list[PlaceMention]) -> bool:
+    """What may follow a short place name: punctuation, 等地, another place, or what is done there."""
+    if end >= b or text[end] in "、，,。；;":
+        return True
+    if text.startswith(("等地", "和", "及"), end) or any(p.start == end for p in found):
+        return True
+    d = lexicon.discourse()
+    verbs = set(lexicon.event_triggers()) | d["speech"] | {"作", "做", "出席", "主持", "召开", "宣讲", "参加", "工作"}
+    return text.startswith(tuple(verbs), end) or bool(gazetteer().by_short.get(text[end:end + 2]))
+
+
+def _pick_division(divisions: list[Division], enclosing: str | None) -> Division:
+    """Of the divisions of one short name, the one inside the place written before it, else the highest."""
+    gaz = gazetteer()
+    inside = [d for d in divisions if any(up.name == enclosing for up in gaz.ancestors(d))]
+    return (inside or sorted(divisions, key=lambda d: "省市州区县".find(d.level)))[0]
+
+
+_ORG_PLACE_MAX = 16
+_SMALL_UNITS = frozenset("室会所站处科司")  # too small to name a place by themselves (会议室, 座谈会)
+_NOT_IN_ORG_NAMES = re.compile(r"[第期级\d０-９]")
+_NOT_AN_ORG_START = ("我", "本", "该", "各", "这", "那", "其", "原")
+
+
+def _organisations(page: Page, a: int, b: int, found: list[PlaceMention],
+                   post_spans: list[tuple[int, int]]) -> list[PlaceMention]:
+    """来到应急管理部, 在中央电视台考察, 在大同市委社会工作部和市信访局: an organisation where a place is
+    expected is the place (its offices), read with the organisation grammar; 机关 after it is kept."""
+    from kg.extract.organisations import parse_org
+
+    text = page.text
+    out: list[PlaceMention] = []
+    for m in _locative_regex().finditer(text, a, b):
+        pos = m.end()
+        while pos < b:
+            if text.startswith(_NOT_AN_ORG_START, pos) or text.startswith(boundary_words(), pos):
+                break
+            span = None
+            joins = [i for i in (text.find(c, pos, min(b, pos + _ORG_PLACE_MAX)) for c in "、和及") if i > pos]
+            ends = list(range(min(joins + [b, pos + _ORG_PLACE_MAX]), pos + 2, -1))
+            for end in ends:  # up to the first 和 or 、 (甲部和乙局: two organisations)
+                org = parse_org(text[pos:end], pos)
+                if org is None or not org.units or not all(is_cjk(c) and c not in _STOP_CHARS
+                                                           for c in text[pos:end]):
+                    continue
+                if len(org.units[-1].form) == 1 and freq(text[end - 2:end]) >= 500:
+                    continue  # 格局, 干部: the suffix character ends a common word
+                head = org.units[-1]
+                if head.form in _SMALL_UNITS and not (org.place or org.level or org.national):
+                    continue
+                if any(len(u.name) > 8 or _NOT_IN_ORG_NAMES.search(u.name) for u in org.units):
+                    continue  # 中央党校第二十三期省部级干部: a course of the school, not an organisation
+                if not (org.place or org.level or org.national or len(head.name) >= 2 or len(head.form) >= 2):
+                    continue
+                span = (pos, end + (2 if text.startswith("机关", end) else 0))
+                break
+            if span is not None:  # 大同市委: the organisation, not the city its name begins with
+                found[:] = [p for p in found if not (span[0] <= p.start and p.end < span[1]
+                                                     and p.kind == "AdministrativeRegion")]
+            if span is None or not _free(found + out, *span) or any(s < span[1] and span[0] < e
+                                                                  for s, e in post_spans):
+                break
+            label = text[span[0]:span[1]]
+            out.append(PlaceMention(name=label, original=page.original[span[0]:span[1]], start=span[0],
+                                    end=span[1], kind="Facility", level=None,
+                                    level_prefix=label[0] if label[0] in LEVELS else None))
+            if text[span[1]:span[1] + 1] in ("、", "和", "及"):
+                pos = span[1] + 1
+            else:
+                break
+    return out
 
 
 def _locate(text: str, a: int, b: int, places: list[PlaceMention]) -> list[PlaceMention]:
@@ -331,8 +463,9 @@ def _locate(text: str, a: int, b: int, places: list[PlaceMention]) -> list[Place
         if before is not None and before.start not in parents and text[before.end:p.start] == "的" and \
                 text.endswith("位于", 0, _chain_start(before, by_start)):
             located = before.start
-        elif fronted is not None and p.parent is None:
-            located = fronted.start
+        elif fronted is not None and p.parent is None and not (
+                fronted.kind == "Facility" and p.kind == "AdministrativeRegion"):
+            located = fronted.start  # (在公司大厅，…雄安新区: a region is not inside a hall)
         out.append(replace(p, located_in=located) if located is not None else p)
         head = _chain_start(p, by_start)
         if head - 1 == sentence_start and text[head - 1] == "在" and text[p.end:p.end + 1] in "，,":

@@ -152,6 +152,7 @@ def events_of(b: Builder, mentions: Mentions, sentences: list[Sentence], key_at:
     last_paragraph = -1
     last_place: str | None = None
     pending: list[str] = []  # places introduced by the sentence just before, which named no one
+    early: dict[tuple, list[str]] = {}  # places a leader went to before any trigger opened their event
     cues_in, people_in, places_in = (_by_sentence(items, sentences) for items in (cues, mentions.persons,
                                                                                    mentions.places))
     paragraph_starts: dict[int, int] = {}
@@ -205,8 +206,10 @@ def events_of(b: Builder, mentions: Mentions, sentences: list[Sentence], key_at:
             if key in drafts and triggers and own_day and drafts[key].date and own_day != drafts[key].date:
                 drafts[(who, sent.section, day)] = drafts.pop(key)  # 昨天…今天: another day, another event
                 order[order.index(key)] = (who, sent.section, day)
+            if key not in drafts and not triggers:
+                early.setdefault(key, []).extend(leaves)  # 甲在成都作报告。甲还来到…: where before it opened
             if key not in drafts and triggers:
-                drafts[key] = _EventDraft(who, sent.section, sent.start)
+                drafts[key] = _EventDraft(who, sent.section, sent.start, places=early.pop(key, []))
                 order.append(key)
                 if day:
                     drafts[key].date = day
