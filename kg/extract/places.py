@@ -420,8 +420,9 @@ def _organisations(page: Page, a: int, b: int, found: list[PlaceMention],
                 if org is None or not org.units or not all(is_cjk(c) and c not in _STOP_CHARS
                                                            for c in text[pos:end]):
                     continue
-                if len(org.units[-1].form) == 1 and freq(text[end - 2:end]) >= 500:
-                    continue  # 格局, 干部: the suffix character ends a common word
+                tail = parse_org(text[end - 2:end])
+                if len(org.units[-1].form) == 1 and freq(text[end - 2:end]) >= 500 and not (tail and tail.level):
+                    continue  # 格局, 干部: the suffix character ends a common word (市委 is one)
                 head = org.units[-1]
                 if head.form in _SMALL_UNITS and not (org.place or org.level or org.national):
                     continue

@@ -50,12 +50,15 @@ def _listed(text: str, end: int, head: int) -> bool:
     return re.fullmatch(r"[，,、和与及同]*", text[end:head]) is not None
 
 
-# what may stand between the start of a clause and its subject: times, dates, sentence adverbs
+# what may stand between the start of a clause and its subject: times, dates, sentence adverbs, a news
+# agency's dateline (新华社北京3月3日电), a role in apposition (宣讲团成员、)
 _PREAMBLE = re.compile(
     r"(?:[\d０-９一二三四五六七八九十〇零]{1,4}[年月日号]|[上下中晚早]午|晚上|凌晨|今天|今日|昨天|昨日|当天|当日|同日|"
     r"同天|日前|近日|近期|随后|其后|之后|此后|然后|接着|首先|最后|其间|期间|此前|同时|此外|另外|还|也|又|再|并|"
     r"现场|实地|先后|分别|一同|亲自|专门|认真|详细|仔细|"
-    r"[（(][^）)]{0,20}[）)]|[至到\-—－~～]|\s)*")
+    r"[（(][^）)]{0,20}[）)]|[至到\-—－~～]|\s|"
+    r"(?:据)?[\u4e00-\u9fff]{0,10}?[\d０-９一二三四五六七八九十〇]{1,2}月[\d０-９一二三四五六七八九十〇]{1,3}日[电讯]|"
+    r"[\u4e00-\u9fff]{2,16}、)*")
 _CLAUSE_STOPS = "，,。；;：:！？!?\n"
 
 
