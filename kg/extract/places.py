@@ -71,6 +71,8 @@ def _place_name_start(text: str, end: int, floor: int, max_len: int) -> int:
     crossing = text[k - 1:k + 1]
     if floor < k < end and freq(crossing) >= 50 and not dictionary.tags().get(crossing, "n").startswith("ns"):
         k += 1  # 全员核酸检测…: do not start inside a word (but 和县 is a county)
+    if k > floor and text[k - 1] == "在" and dictionary.tags().get(text[k:k + 2]) == "v" and end - k > 4:
+        k += 2  # 在参观西南联大博物馆时: what 在 opens is an act, the name comes after its verb
     return k
 
 
@@ -86,8 +88,11 @@ def _name_after_place(text: str, place: PlaceMention | None, start: int) -> int 
 
 
 def _fronted_name_start(text: str, start: int, end: int, floor: int) -> int | None:
-    """在堤防加固工程施工现场，…: after a sentence-opening 在, the whole phrase up to the suffix is the name."""
+    """在堤防加固工程施工现场，…: after a sentence-opening 在, the whole phrase up to the suffix is the name
+    (not in 在参观…博物馆时, where a verb follows 在)."""
     opening = max(floor, max(text.rfind(c, floor, start) for c in "。！？!?；;\n，,") + 1)
+    if any(dictionary.tags().get(text[opening + 1:opening + 1 + n]) == "v" for n in (2, 3)):
+        return None
     if text.startswith("在", opening) and opening + 1 < start and end - opening - 1 <= 14 and \
             all(is_cjk(c) for c in text[opening + 1:end]) and text.startswith(("，", ","), _suffix_end(text, end)):
         return opening + 1
@@ -420,6 +425,8 @@ def _organisations(page: Page, a: int, b: int, found: list[PlaceMention],
                 if org is None or not org.units or not all(is_cjk(c) and c not in _STOP_CHARS
                                                            for c in text[pos:end]):
                     continue
+                if freq(text[end - 1:end + 1]) >= 500:
+                    continue  # 检验系 | 统: the span would end inside a word
                 tail = parse_org(text[end - 2:end])
                 if len(org.units[-1].form) == 1 and freq(text[end - 2:end]) >= 500 and not (tail and tail.level):
                     continue  # 格局, 干部: the suffix character ends a common word (市委 is one)
@@ -432,12 +439,14 @@ def _organisations(page: Page, a: int, b: int, found: list[PlaceMention],
                     continue
                 span = (pos, end + (2 if text.startswith("机关", end) else 0))
                 break
-            if span is not None:  # 大同市委: the organisation, not the city its name begins with
-                found[:] = [p for p in found if not (span[0] <= p.start and p.end < span[1]
-                                                     and p.kind == "AdministrativeRegion")]
-            if span is None or not _free(found + out, *span) or any(s < span[1] and span[0] < e
-                                                                  for s, e in post_spans):
+            if span is None or any(s < span[1] and span[0] < e for s, e in post_spans):
                 break
+            inside = [p for p in found if span[0] <= p.start and p.end <= span[1]]
+            if any(p.end == span[1] for p in inside):
+                break  # 开封市 + 司法局: read already, as a facility inside its city
+            if not _free([p for p in found + out if p not in inside], *span):
+                break
+            found[:] = [p for p in found if p not in inside]  # 大同市委: the organisation, not the city
             label = text[span[0]:span[1]]
             out.append(PlaceMention(name=label, original=page.original[span[0]:span[1]], start=span[0],
                                     end=span[1], kind="Facility", level=None,

@@ -168,13 +168,15 @@ def _org_before(words: list[Word], i: int, floor: int, title: str = "") -> tuple
     k = i
     while k > floor and _may_be_in_org(words, k - 1, i):
         k -= 1
-    for first in range(k, i):
-        written = "".join(w.text for w in words[first:i])
-        for text in (written, written + title[:1]) if title else (written,):
-            org = parse_org(text, words[first].start)
-            if org is not None and (first == i - 1 or words[first].tag in ("ORG", "LOC", "ns", "nt")
-                                    or (first == k and words[first].tag in ("n", "nz", "j"))
-                                    or org.national or org.place or org.level or written in lexicon.organs()):
+    for loose in (False, True):  # a noun opening the run (公安江宁分局) only if nothing better starts later
+        for first in range(k, i):
+            written = "".join(w.text for w in words[first:i])
+            for text in (written, written + title[:1]) if title else (written,):
+                org = parse_org(text, words[first].start)
+                if org is None or not (first == i - 1 or words[first].tag in ("ORG", "LOC", "ns", "nt")
+                                       or org.national or org.place or org.level or written in lexicon.organs()
+                                       or (loose and first == k and words[first].tag in ("n", "nz", "j"))):
+                    continue
                 if text != written and not org.units and lexicon.titles()[title].level != title[:1]:
                     continue  # 长沙 + 市长 is 长沙市's; a shared character otherwise ends an organ (国防部长)
                 return org, first
@@ -270,8 +272,8 @@ def chains(text: str, original: str, words: list[Word]) -> list[PersonMention]:
             if nxt is None:
                 break
             seg = _segment(words, nxt, j + 1)
-            if seg.first != j + 1:
-                break
+            if seg.first != j + 1 and not all(_may_be_in_org(words, k, nxt) for k in range(j + 1, seg.first)):
+                break  # what stands between is no description of the title (石油勘探专家 is one)
             segments.append(seg)
             j = nxt + 1
         if j < n and words[j].title is not None and words[j].start == words[j - 1].end:

@@ -4,7 +4,7 @@ a facility) inside the place the text or the context puts it in."""
 from __future__ import annotations
 
 from kg import lexicon
-from kg.extract.organisations import TOWN_LEVELS
+from kg.extract.organisations import TOWN_LEVELS, parse_org
 from kg.extract.places import only_common_words
 from kg.gazetteer import Division, gazetteer
 from kg.model import Mentions
@@ -56,7 +56,8 @@ def add_places(b: Builder, ctx: Context, mentions: Mentions) -> dict[int, str]:
             enclosing = b.regions.get(parent) if parent is not None else None
             if enclosing is not None and p.kind == "Facility" and (
                     only_common_words(p.name) or p.name in lexicon.facility_suffixes() or
-                    (p.name.endswith(_COMPANY_SUFFIXES) and enclosing.adcode is not None)):
+                    (p.name.endswith(_COMPANY_SUFFIXES) and enclosing.adcode is not None) or
+                    (enclosing.adcode is not None and _an_office(p.name))):
                 label = enclosing.label + p.name
                 original = (enclosing.original or enclosing.label) + p.original
             key = b.add_region(label, original, p.kind, p.level, parent)
@@ -66,6 +67,12 @@ def add_places(b: Builder, ctx: Context, mentions: Mentions) -> dict[int, str]:
         if b.regions[key].part_of and not divisions:
             placed[p.name] = key
     return key_at
+
+
+def _an_office(name: str) -> bool:
+    """司法局, 公安分局: a public office named only by what it does belongs to the division before it."""
+    org = parse_org(name)
+    return org is not None and org.public and bool(org.units) and not (org.place or org.level or org.national)
 
 
 def _pick(divisions: list[Division], parent: str | None, ctx: Context) -> Division:
