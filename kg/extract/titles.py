@@ -168,14 +168,16 @@ def _org_before(words: list[Word], i: int, floor: int, title: str = "") -> tuple
     k = i
     while k > floor and _may_be_in_org(words, k - 1, i):
         k -= 1
-    for loose in (False, True):  # a noun opening the run (公安江宁分局) only if nothing better starts later
+    for loose in (False, True):  # a reading that opens with a national word, a place or a level first
         for first in range(k, i):
             written = "".join(w.text for w in words[first:i])
             for text in (written, written + title[:1]) if title else (written,):
                 org = parse_org(text, words[first].start)
-                if org is None or not (first == i - 1 or words[first].tag in ("ORG", "LOC", "ns", "nt")
-                                       or org.national or org.place or org.level or written in lexicon.organs()
-                                       or (loose and first == k and words[first].tag in ("n", "nz", "j"))):
+                anchored = org is not None and bool(org.national or org.place or org.level or (
+                    written in lexicon.organs() and len(written) >= 3))  # 团市委, 政法委 (not a bare 分局)
+                if org is None or not anchored and not loose or not (
+                        anchored or first == i - 1 or words[first].tag in ("ORG", "LOC", "ns", "nt")
+                        or written in lexicon.organs() or (first == k and words[first].tag in ("n", "nz", "j"))):
                     continue
                 if text != written and not org.units and lexicon.titles()[title].level != title[:1]:
                     continue  # 长沙 + 市长 is 长沙市's; a shared character otherwise ends an organ (国防部长)

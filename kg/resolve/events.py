@@ -22,6 +22,7 @@ from kg.resolve.dates import resolve_date
 _CLAUSE_END = "，,。！？!?；;\n"
 _OBJECT_MARKERS = "向对给为与和同跟陪"
 _COMPANION_MARKERS = "与和同跟"  # 甲与乙一同检查: with a participant word, a companion, not an object
+_TOGETHER = ("一同", "共同", "一起")
 _T = TypeVar("_T", Cue, PersonMention, PlaceMention)
 _SEPARATELY = re.compile(r"(?:等(?:[^，,。；;、]{0,6}(?:领导|同志))?)?分别")  # 甲，乙等区领导分别带队
 
@@ -96,11 +97,14 @@ def _roles_in_sentence(text: str, sent: Sentence, people: list[PersonMention], c
     # what each person does: up to the end of the clause or the next person named in it; names listed
     # together (省领导甲、乙参加) share what the last of them does
     joins = [False] * len(people)
+    together = [False] * len(people)  # 甲与乙一同检查: 乙 goes with 甲, who leads
     for n in range(len(people) - 1, -1, -1):
         p = people[n]
         after = text[p.end:min([_clause_end(text, p.end, sent.end), *heads[n + 1:]])]
+        together[n] = any(w in after for w in _TOGETHER)
         joins[n] = any(w in after for w in joining) or (
-            n + 1 < len(people) and _listed(text, p.end, heads[n + 1]) and joins[n + 1])
+            n + 1 < len(people) and _listed(text, p.end, heads[n + 1]) and joins[n + 1]
+            and not (together[n + 1] and text[p.end:heads[n + 1]].strip("，,、") in _COMPANION_MARKERS))
     for n, p in enumerate(people):
         if p.start >= speech_at:
             continue
