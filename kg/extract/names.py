@@ -33,6 +33,16 @@ def _role_words() -> dict[str, str]:
 
 
 @cache
+def _roles_longest_first() -> tuple[str, ...]:
+    return tuple(sorted(_role_words(), key=len, reverse=True))
+
+
+@cache
+def _leader_words() -> tuple[str, ...]:
+    return tuple(lexicon.discourse()["leaders_list"])
+
+
+@cache
 def _anchor_regex() -> re.Pattern[str]:
     """Words that make a name likely nearby: titles, role words, participation and speaking."""
     d = lexicon.discourse()
@@ -107,11 +117,13 @@ def _mention(page: Page, w: Word, form: str, role: str | None = None) -> PersonM
 
 def _role_people(page: Page, words: list[Word], taken: list[tuple[int, int]]) -> list[PersonMention]:
     """村民于某, 本报记者某某: a role word right before a name; 市领导甲、乙: leaders without their posts."""
-    roles, leaders = _role_words(), lexicon.discourse()["leaders_list"]
+    roles, leaders = _role_words(), _leader_words()
     out = []
     for i, w in enumerate(words[:-1]):
-        head = next((r for r in sorted(roles, key=len, reverse=True) if w.text.endswith(r)), None)
-        is_leaders = w.text in leaders or w.text.endswith(tuple(leaders))
+        if not _is_name(words[i + 1]):
+            continue
+        head = next((r for r in _roles_longest_first() if w.text.endswith(r)), None)
+        is_leaders = w.text.endswith(leaders)
         if head is None and not is_leaders:
             continue
         for name in _name_list(words, i + 1):

@@ -10,7 +10,8 @@ organisation decides (国务院发展研究中心 is the State Council's, 公司
 from __future__ import annotations
 
 import re
-from functools import cache
+from dataclasses import replace
+from functools import cache, lru_cache
 
 from kg import lexicon
 from kg.extract.text import freq, is_cjk
@@ -29,6 +30,21 @@ def _forms_longest_first() -> tuple[str, ...]:
 
 
 @cache
+def _forms_by_last() -> dict[str, tuple[str, ...]]:
+    """Suffix forms (not whole organisations) by their last character, longest first."""
+    table: dict[str, list[str]] = {}
+    for form in _forms_longest_first():
+        if lexicon.organs()[form].scope != "whole":
+            table.setdefault(form[-1], []).append(form)
+    return {last: tuple(forms) for last, forms in table.items()}
+
+
+def ends_with_organ(text: str) -> bool:
+    """Can ``text`` end an organisation (does it end with a suffix form)?"""
+    return bool(text) and any(text.endswith(f) for f in _forms_by_last().get(text[-1], ()))
+
+
+@cache
 def _prefixes_longest_first() -> tuple[tuple[str, str], ...]:
     return tuple(sorted(lexicon.org_prefixes().items(), key=lambda kv: -len(kv[0])))
 
@@ -36,6 +52,12 @@ def _prefixes_longest_first() -> tuple[tuple[str, str], ...]:
 def parse_org(written: str, start: int = 0) -> OrgMention | None:
     """The organisation ``written`` names, or None when it does not end with an organ suffix (or a
     national or foreign name standing alone: 国家主席, 美国总统)."""
+    org = _parsed(written)
+    return replace(org, start=start, end=start + len(written)) if org is not None and start else org
+
+
+@lru_cache(maxsize=65536)
+def _parsed(written: str) -> OrgMention | None:
     pos, national, units = 0, False, []
     organs = lexicon.organs()
     whole = next((f for f in _forms_longest_first() if organs[f].scope == "whole" and written.startswith(f)), None)
@@ -56,7 +78,7 @@ def parse_org(written: str, start: int = 0) -> OrgMention | None:
     if not units and not (national or foreign or place or level):
         return None
     kind = _kind(units[0]) if units else "state"  # the outermost organisation: 哈佛大学…研究中心 is a school
-    return OrgMention(written, start, start + len(written), tuple(units), place, level, national, foreign, kind)
+    return OrgMention(written, 0, len(written), tuple(units), place, level, national, foreign, kind)
 
 
 def _kind(unit: OrgUnit) -> str:
@@ -98,8 +120,7 @@ def _units(text: str) -> list[OrgUnit] | None:
     units: list[OrgUnit] = []
     end = len(text)
     while end > 0:
-        form = next((f for f in _forms_longest_first() if text.endswith(f, 0, end)
-                     and lexicon.organs()[f].scope != "whole"), None)
+        form = next((f for f in _forms_by_last().get(text[end - 1], ()) if text.endswith(f, 0, end)), None)
         if form is None:
             return None
         name_end = end - len(form)
@@ -114,9 +135,18 @@ def _units(text: str) -> list[OrgUnit] | None:
 def _unit_ends_at(text: str, k: int) -> bool:
     """Does an earlier unit end at ``k`` (区委|政法委, 政协|农业农村…委员会)? A one-character suffix
     counts only where no dictionary word runs across ``k`` (科学技术部 is one unit, not 科|学技术部)."""
-    for form in _forms_longest_first():
+    for form in _forms_longest_first() if k < 1 else _all_by_last().get(text[k - 1], ()):
         if text.endswith(form, 0, k):
             if len(form) > 1:
                 return True
             return not (k < len(text) and freq(text[k - 1:k + 1]) >= 50 and is_cjk(text[k]))
     return False
+
+
+@cache
+def _all_by_last() -> dict[str, tuple[str, ...]]:
+    """Every form (whole organisations too) by its last character, longest first."""
+    table: dict[str, list[str]] = {}
+    for form in _forms_longest_first():
+        table.setdefault(form[-1], []).append(form)
+    return {last: tuple(forms) for last, forms in table.items()}

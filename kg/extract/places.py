@@ -408,7 +408,7 @@ def _organisations(page: Page, a: int, b: int, found: list[PlaceMention],
                    post_spans: list[tuple[int, int]]) -> list[PlaceMention]:
     """来到应急管理部, 在中央电视台考察, 在大同市委社会工作部和市信访局: an organisation where a place is
     expected is the place (its offices), read with the organisation grammar; 机关 after it is kept."""
-    from kg.extract.organisations import parse_org
+    from kg.extract.organisations import ends_with_organ, parse_org
 
     text = page.text
     out: list[PlaceMention] = []
@@ -421,6 +421,8 @@ def _organisations(page: Page, a: int, b: int, found: list[PlaceMention],
             joins = [i for i in (text.find(c, pos, min(b, pos + _ORG_PLACE_MAX)) for c in "、和及") if i > pos]
             ends = list(range(min(joins + [b, pos + _ORG_PLACE_MAX]), pos + 2, -1))
             for end in ends:  # up to the first 和 or 、 (甲部和乙局: two organisations)
+                if not ends_with_organ(text[pos:end]):
+                    continue
                 org = parse_org(text[pos:end], pos)
                 if org is None or not org.units or not all(is_cjk(c) and c not in _STOP_CHARS
                                                            for c in text[pos:end]):

@@ -60,24 +60,33 @@ class _Lac:
         for text in dict.fromkeys(texts):
             if text and text not in self._cache:
                 by_length.setdefault(len(text), []).append(text)
-        for same in by_length.values():
-            for i in range(0, len(same), _BATCH):
-                batch = same[i:i + _BATCH]
-                for text, tokens in zip(batch, self._run(batch), strict=True):
-                    self._cache[text] = tokens
+        if by_length:
+            todo = [t for same in by_length.values() for t in same]
+            emissions = [row for same in by_length.values() for i in range(0, len(same), _BATCH)
+                         for row in self._encode(same[i:i + _BATCH])]
+            for text, tokens in zip(todo, self._decode(emissions), strict=True):
+                self._cache[text] = tokens
         while len(self._cache) > _CACHE_SIZE:
             self._cache.popitem(last=False)
         return [self._cache[t] if t else () for t in texts]
 
-    def _run(self, texts: list[str]) -> list[tuple[Token, ...]]:
-        """Tag texts of one length."""
+    def _encode(self, texts: list[str]) -> Any:
+        """The encoder's tag scores for texts of one length (a row a text)."""
         np = self._np
         ids = np.array([[self._vocab.get(self._q2b.get(c, c), self._oov) for c in text] for text in texts],
                        dtype=np.int64)
         lengths = np.full(len(texts), ids.shape[1], dtype=np.int64)
-        emissions = self._session.run(None, {"token_ids": ids, "length": lengths})[0]
-        paths = _viterbi(np, emissions, self._transitions, lengths)
-        return [self._tokens(path) for path in paths]
+        return self._session.run(None, {"token_ids": ids, "length": lengths})[0]
+
+    def _decode(self, emissions: list[Any]) -> list[tuple[Token, ...]]:
+        """CRF decoding of texts of any lengths at once (padding does not change a best path)."""
+        np = self._np
+        lengths = np.array([len(e) for e in emissions], dtype=np.int64)
+        padded = np.zeros((len(emissions), int(lengths.max()), emissions[0].shape[1]), dtype=np.float32)
+        for row, e in enumerate(emissions):
+            padded[row, :len(e)] = e
+        paths = _viterbi(np, padded, self._transitions, lengths)
+        return [self._tokens(path[:n]) for path, n in zip(paths, lengths, strict=True)]
 
     def _tokens(self, path: Any) -> tuple[Token, ...]:
         """Tag ids → words: a word runs from a -B tag over the -I tags after it, labelled by its -B tag (as LAC)."""
