@@ -108,7 +108,22 @@ def people_in(page: Page, words: list[Word], body: bool = True) -> list[PersonMe
     found += _role_people(page, words, taken)
     taken += [(p.start, p.end) for p in found]
     found += _listed(page, words, taken)
+    taken += [(p.start, p.end) for p in found]
+    found += _escorted(page, words, taken)
     return found
+
+
+_ESCORTED = re.compile(r"在[^，,。；;！？!?]{2,60}?陪同下")
+
+
+def _escorted(page: Page, words: list[Word], taken: list[tuple[int, int]]) -> list[PersonMention]:
+    """甲在省委书记乙、省长丙陪同下考察: whom officials escort is an official (a leader named bare)."""
+    out = []
+    for i, w in enumerate(words[:-1]):
+        if _is_name(w) and not overlaps((w.start, w.end), taken) and (i == 0 or words[i - 1].tag in ("w", "TIME")) \
+                and _ESCORTED.match(page.text, w.end) and title_regex().search(page.text, w.end, w.end + 60):
+            out.append(_mention(page, w, "leaders_list"))
+    return out
 
 
 def _mention(page: Page, w: Word, form: str, role: str | None = None) -> PersonMention:

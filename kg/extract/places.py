@@ -243,8 +243,9 @@ def _rejected(text: str, m: re.Match[str], suffix: str, start: int, found: list[
     after_place = last is not None and (adjacent or (
         last.end == start - 1 and text[start - 1] == "、" and last.level_prefix is not None))
     quoted = m.start() > a and text[m.start() - 1] in "”」\""
-    # 工业企业, 交通卡口: a kind of facility, not a named one (县教育局、财政局 are)
-    return info is None and not quoted and _common_word(name) and not after_place and text[start] not in LEVELS
+    # 工业企业, 交通卡口: a kind of facility, not a named one (县教育局、财政局 are; 华侨大学 is a name)
+    return info is None and not quoted and _common_word(name) and not after_place and text[start] not in LEVELS \
+        and dictionary.tags().get(label) not in ("nt", "nz", "ns")
 
 
 def places_in(page: Page, a: int, b: int, post_spans: list[tuple[int, int]]) -> list[PlaceMention]:
