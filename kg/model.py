@@ -185,7 +185,7 @@ class OrgUnit:
 class OrgMention:
     """An organisation as written: [party or national prefix][place or level][name][suffix]…
 
-    河北省委 → place 河北, level 省, units (委); 市卫生健康委员会 → level 市, units (卫生健康 委员会);
+    浙江省委 → place 浙江, level 省, units (委); 市卫生健康委员会 → level 市, units (卫生健康 委员会);
     国家发展改革委 → national, units (发展改革 委); 区委政法委 → level 区, units (委) (政法委).
     """
 
@@ -193,7 +193,7 @@ class OrgMention:
     start: int
     end: int
     units: tuple[OrgUnit, ...] = ()
-    place: str | None = None  # a division, town or country written in front (河北, 江宁区青山镇, 俄罗斯)
+    place: str | None = None  # a division, town or country written in front (浙江, 江宁区青山镇, 俄罗斯)
     level: str | None = None  # the level character after the place, or written bare (省委 → 省)
     national: bool = False  # opens with 中央, 国家, 全国 …, or is a national organisation (国务院)
     foreign: bool = False  # the place is a country other than China

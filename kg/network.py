@@ -18,11 +18,12 @@ from rdflib import Graph
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS
 
 from kg.lexicon import edge_words
+from kg.vocab import EVENT_CLASSES as KINDS_OF_EVENT
 from kg.vocab import OK
 
 KINDS = ("all", "officials", "places", "events")
 DEFAULT_MAX_NODES = 3000  # a view larger than this is aggregated (see kg.view.select)
-EVENT_CLASSES = (OK.Event, OK.Inspection, OK.CondolenceVisit, OK.Research, OK.Meeting)
+EVENT_CLASSES = (OK.Event, *(OK[name] for name in KINDS_OF_EVENT))
 PLACE_CLASSES = (OK.Place, OK.AdministrativeRegion, OK.Facility)
 MAX_EVIDENCE = 5  # sentences kept per node: enough to check a fact, small enough for big pages
 

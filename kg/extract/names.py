@@ -150,7 +150,7 @@ def _role_people(page: Page, words: list[Word], taken: list[tuple[int, int]]) ->
 
 def _name_list(words: list[Word], k: int) -> list[Word]:
     """Names from ``k`` joined by 、和及与 (甲、乙和丙). Between 、 in a list of names, a two- or
-    three-character word that starts with a surname is a name the tagger missed (甲、王宫、乙)."""
+    three-character word that starts with a surname is a name the tagger missed (甲、王彬、乙)."""
     names = []
     while k < len(words) and (_is_name(words[k]) or (names and _listed_name(words, k))):
         names.append(words[k] if words[k].tag == "PER" else Word(words[k].start, words[k].end, "PER", words[k].text))
@@ -210,7 +210,7 @@ def references(page: Page, paragraphs: list[tuple[int, int]], known: set[str],
     out = []
     taken = list(taken)
     for a, b in paragraphs:
-        for name in sorted(known, key=lambda n: (-len(n), n)):  # longer first: 薛祥 is no one inside 丁薛祥
+        for name in sorted(known, key=lambda n: (-len(n), n)):  # longer first: 志明 is no one inside 陈志明
             at = page.text.find(name, a, b)
             while at >= 0:
                 span = (at, at + len(name))
@@ -222,7 +222,7 @@ def references(page: Page, paragraphs: list[tuple[int, int]], known: set[str],
 
 
 def prefer_longer(page: Page, persons: list[PersonMention]) -> list[PersonMention]:
-    """叶其 | 发 read once and 叶其发 elsewhere: one person, the longer reading wins."""
+    """陈其 | 发 read once and 陈其发 elsewhere: one person, the longer reading wins."""
     names = {p.name for p in persons}
     out = []
     for p in persons:

@@ -2,7 +2,7 @@
 
 An organisation is read from its written form alone, by its suffixes (``kg/data/organs.tsv``), not
 from a list of known bodies: 省银保监局 is level 省 + 银保监 + 局, 国家发展改革委 is national +
-发展改革 + 委, 北京大学历史学系 is 北京大学 (a school) + 历史学系. The suffix kinds say whether it
+发展改革 + 委, 东湖大学历史学系 is 东湖大学 (a school) + 历史学系. The suffix kinds say whether it
 is a public office (its posts make officials) or a company, an academy or a newspaper: the outermost
 organisation decides (国务院发展研究中心 is the State Council's, 公司业务部 a company's).
 """
@@ -103,7 +103,7 @@ def _place(text: str, pos: int) -> tuple[str | None, str | None, bool, int]:
                 return name + town.group(), None, False, town.end()
             return name, None, False, pos + size
         if level and level in LEVELS and any(d.level == level for d in gaz.by_short.get(name, [])):
-            return name, level, False, pos + size + 1  # 河北 + 省委
+            return name, level, False, pos + size + 1  # 浙江 + 省委
     town = _TOWN.match(text, pos)
     if town and _units(text[town.end():]):
         return town.group(), None, False, town.end()

@@ -40,7 +40,7 @@ def _suffix_regex() -> re.Pattern[str]:
     return re.compile("|".join(sorted(words, key=len, reverse=True)))
 
 
-# function words that end a place name on its left (not 于: 东于架村)
+# function words that end a place name on its left (not 于: 东于庄村)
 _STOP_CHARS = set("的了在是和与及或对向从把将被给为以等也都又还就而并即每各该本我全要让使由到赴至往")
 _ORDINAL = re.compile("第[一二三四五六七八九十]+")  # 第一医院, 第三中学: part of the name
 _STOP_TAGS = frozenset({"v", "a", "p", "c", "u", "r", "m", "q", "z", "f", "ad", "vd", "ul", "uj", "mq"})
@@ -49,7 +49,7 @@ _STOP_TAGS = frozenset({"v", "a", "p", "c", "u", "r", "m", "q", "z", "f", "ad", 
 def _stops_place_name(text: str, k: int) -> bool:
     """Does the text just left of ``k`` end a word that cannot be part of a place name?"""
     if text[k - 1] in _STOP_CHARS or (text.endswith(boundary_words(), 0, k) and text[k - 1] != "于"):
-        return True  # 于 ends names (张三于…), but not places (东于架村)
+        return True  # 于 ends names (张三于…), but not places (东于庄村)
     tags = dictionary.tags()
     for size in (4, 3, 2):
         word = text[k - size:k]
@@ -67,17 +67,17 @@ def _place_name_start(text: str, end: int, floor: int, max_len: int) -> int:
             break
         k -= 1
     if k < end and text[k] in LEVELS and k > floor and text[k - 1] in "该本全我各":
-        k += 1  # 该镇龙潭村: "this town", then the village's own name
+        k += 1  # 该镇东风村: "this town", then the village's own name
     crossing = text[k - 1:k + 1]
     if floor < k < end and freq(crossing) >= 50 and not dictionary.tags().get(crossing, "n").startswith("ns"):
         k += 1  # 全员核酸检测…: do not start inside a word (but 和县 is a county)
     if k > floor and text[k - 1] == "在" and dictionary.tags().get(text[k:k + 2]) == "v" and end - k > 4:
-        k += 2  # 在参观西南联大博物馆时: what 在 opens is an act, the name comes after its verb
+        k += 2  # 在参观青山博物馆时: what 在 opens is an act, the name comes after its verb
     return k
 
 
 def _name_after_place(text: str, place: PlaceMention | None, start: int) -> int | None:
-    """苗岭镇糯米加工产业园: right after a place, a facility's name may hold a verb (加工)."""
+    """青山镇茶叶加工产业园: right after a place, a facility's name may hold a verb (加工)."""
     if place is None or not place.end < start or start - place.end > 8:
         return None
     gap = text[place.end:start]
@@ -194,14 +194,14 @@ def _name_start(text: str, m: re.Match[str], suffix: str, found: list[PlaceMenti
         start = _gazetteer_name_start(text, m.start(), floor, suffix, info.level)
         if start != floor and info.level in "区县" and _after_city(last, floor) and m.start() - floor == 2 \
                 and all(is_cjk(c) and c not in _STOP_CHARS for c in text[floor:m.start()]):
-            return floor  # 大同市平城区: a district newer than the division list (whose 城区 would leave 平 over)
+            return floor  # 甲市新城区: a district newer than the division list (whose 城区 would leave 新 over)
         return start
     max_len = info.max_name + (2 if info.whole else 0) if info else 12
     start = _place_name_start(text, m.start(), floor, max_len)
     if info is not None and last is not None and last.kind == "AdministrativeRegion" and last.end == floor \
             and floor < start and 2 <= m.start() - floor <= max_len and all(is_cjk(c) for c in text[floor:m.start()]) \
             and text[floor] not in _STOP_CHARS and not text.startswith(boundary_words(), floor):
-        return floor  # 边临镇东于架村: right after the town, the village's whole name
+        return floor  # 青山镇东于庄村: right after the town, the village's whole name
     if info is None:
         start = _fronted_name_start(text, start, m.start(), floor) or \
             _name_after_place(text, found[-1] if found else None, start) or start
@@ -226,7 +226,7 @@ def _rejected(text: str, m: re.Match[str], suffix: str, start: int, found: list[
         min_name = 0  # 青山镇敬老院: a facility named after the place it is in
     listed = info is not None and info.level in "省市区县州" and not info.whole  # in the national list
     if listed and len(name) >= 2 and (gazetteer().by_name.get(label) or _after_city(last, start)):
-        return False  # 陵城区, 大同市平城区: a division (of the list, or after its city), though 城区 is a word
+        return False  # 余杭区, 甲市新城区: a division (of the list, or after its city), though 城区 is a word
     if len(name) < min_name or MASK in label or (not listed and _is_generic(label)):
         return True
     if info is None and adjacent and last.kind == "AdministrativeRegion" and freq(name) >= 40 and \
@@ -243,7 +243,7 @@ def _rejected(text: str, m: re.Match[str], suffix: str, start: int, found: list[
     after_place = last is not None and (adjacent or (
         last.end == start - 1 and text[start - 1] == "、" and last.level_prefix is not None))
     quoted = m.start() > a and text[m.start() - 1] in "”」\""
-    # 工业企业, 交通卡口: a kind of facility, not a named one (县教育局、财政局 are; 华侨大学 is a name)
+    # 工业企业, 交通卡口: a kind of facility, not a named one (县教育局、财政局 are; 东湖大学 is a name)
     return info is None and not quoted and _common_word(name) and not after_place and text[start] not in LEVELS \
         and dictionary.tags().get(label) not in ("nt", "nz", "ns")
 
@@ -280,7 +280,7 @@ def places_in(page: Page, a: int, b: int, post_spans: list[tuple[int, int]]) -> 
         start, s_end, suffix, is_admin, label = best
         longer = max((k + len(w) for k in range(m.start() + 1, s_end) for w in _suffixes_at(text, k)
                       if k + len(w) <= b and w not in admin), default=s_end)
-        if not is_admin and longer > s_end:  # 龙泉工业园区: 工业园, then 园区 runs on
+        if not is_admin and longer > s_end:  # 青山工业园区: 工业园, then 园区 runs on
             label += text[s_end:longer]
             s_end = longer
         last = found[-1] if found else None
@@ -320,7 +320,7 @@ def places_in(page: Page, a: int, b: int, post_spans: list[tuple[int, int]]) -> 
     found.extend(_destinations(page, a, b, found))
     found.extend(_organisations(page, a, b, found, post_spans))
     found.sort(key=lambda p: p.start)
-    # “全国文明村”西于架村: a quoted honour right before a place's name is no place of its own
+    # “全国文明村”东风村: a quoted honour right before a place's name is no place of its own
     found = [p for p in found if not (text[p.end:p.end + 1] in "”」" and any(q.start == p.end + 1 for q in found))]
     return _locate(text, a, b, [_without_determiner(text, p) for p in found if not _generic_by_determiner(p)])
 
@@ -336,7 +336,7 @@ def _generic_by_determiner(p: PlaceMention) -> bool:
 
 
 def _without_determiner(text: str, p: PlaceMention) -> PlaceMention:
-    """安能集团…唐山分公司有关救援基地: the named part before a determiner is the place."""
+    """甲集团青山分公司有关救援基地: the named part before a determiner is the place."""
     if p.kind != "Facility":
         return p
     cut = min((i for d in _determiners() if (i := p.name.find(d)) > 0), default=None)
@@ -355,7 +355,7 @@ def _free(found: list[PlaceMention], start: int, end: int) -> bool:
 
 
 def _destinations(page: Page, a: int, b: int, found: list[PlaceMention]) -> list[PlaceMention]:
-    """在广东调研, 在陕西西安作报告, 考察了南平、福州、厦门等地: provinces and cities written by their
+    """在湖南调研, 在浙江杭州作报告, 考察了株洲、湘潭、衡阳等地: provinces and cities written by their
     short names where a place is expected (after 在, 到, 来到 …), ending at a verb, a list mark or a place."""
     text, gaz = page.text, gazetteer()
     out: list[PlaceMention] = []
@@ -407,7 +407,7 @@ _NOT_AN_ORG_START = ("我", "本", "该", "各", "这", "那", "其", "原")
 
 def _organisations(page: Page, a: int, b: int, found: list[PlaceMention],
                    post_spans: list[tuple[int, int]]) -> list[PlaceMention]:
-    """来到应急管理部, 在中央电视台考察, 在大同市委社会工作部和市信访局: an organisation where a place is
+    """来到水利部, 在中央广播电台考察, 在长沙市委组织部和市水利局: an organisation where a place is
     expected is the place (its offices), read with the organisation grammar; 机关 after it is kept."""
     from kg.extract.organisations import ends_with_organ, parse_org
 
@@ -437,7 +437,7 @@ def _organisations(page: Page, a: int, b: int, found: list[PlaceMention],
                 if head.form in _SMALL_UNITS and not (org.place or org.level or org.national):
                     continue
                 if any(len(u.name) > 8 or _NOT_IN_ORG_NAMES.search(u.name) for u in org.units):
-                    continue  # 中央党校第二十三期省部级干部: a course of the school, not an organisation
+                    continue  # 省委党校第三期干部: a course of the school, not an organisation
                 if not (org.place or org.level or org.national or len(head.name) >= 2 or len(head.form) >= 2):
                     continue
                 span = (pos, end + (2 if text.startswith("机关", end) else 0))
@@ -446,10 +446,10 @@ def _organisations(page: Page, a: int, b: int, found: list[PlaceMention],
                 break
             inside = [p for p in found if span[0] <= p.start and p.end <= span[1]]
             if any(p.end == span[1] for p in inside):
-                break  # 开封市 + 司法局: read already, as a facility inside its city
+                break  # 湘潭市 + 司法局: read already, as a facility inside its city
             if not _free([p for p in found + out if p not in inside], *span):
                 break
-            found[:] = [p for p in found if p not in inside]  # 大同市委: the organisation, not the city
+            found[:] = [p for p in found if p not in inside]  # 长沙市委: the organisation, not the city
             label = text[span[0]:span[1]]
             out.append(PlaceMention(name=label, original=page.original[span[0]:span[1]], start=span[0],
                                     end=span[1], kind="Facility", level=None,
@@ -478,7 +478,7 @@ def _locate(text: str, a: int, b: int, places: list[PlaceMention]) -> list[Place
             located = before.start
         elif fronted is not None and p.parent is None and not (
                 fronted.kind == "Facility" and p.kind == "AdministrativeRegion"):
-            located = fronted.start  # (在公司大厅，…雄安新区: a region is not inside a hall)
+            located = fronted.start  # (在公司大厅，…甲新区: a region is not inside a hall)
         out.append(replace(p, located_in=located) if located is not None else p)
         head = _chain_start(p, by_start)
         if head - 1 == sentence_start and text[head - 1] == "在" and text[p.end:p.end + 1] in "，,":

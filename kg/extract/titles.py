@@ -4,7 +4,7 @@ The tagger (``kg.extract.tagger``) gives words, parts of speech and person names
 the titles among the words (``kg/data/titles.tsv``; a word such as 县委书记 is split into 县委 and
 书记), reads the organisation written before each title with the grammar of
 ``kg.extract.organisations``, groups titles joined by 、 or 兼 into one chain and binds the chain to
-the name written after it (中共中央政治局常委、国务院总理李强) or before it (王涛教授). Whether the
+the name written after it (中共中央政治局常委、国务院副总理张伟) or before it (李明教授). Whether the
 person is an official follows from what the organisations are (a 主任 of a 委员会, not of a company).
 """
 
@@ -83,7 +83,7 @@ _DOTS = ("·", "•", "・")
 def _names_mended(text: str, tokens: list[Token]) -> list[Token]:
     """The tagger's names, mended where it is known to err: a name that ends with a title is a surname
     and a title (江主席), a conjunction is not the end of a name (张德广和), nor is the 一 of 一行, a
-    name of two known ethnic given names is whole (乌云 | 其其格), and a dotted name is one name however
+    name of two known ethnic given names is whole (格桑 | 卓玛), and a dotted name is one name however
     it was cut (穆罕默德·舒克利· | 阿亚西)."""
     out: list[Token] = []
     skip_to = 0
@@ -122,7 +122,7 @@ def _names_mended(text: str, tokens: list[Token]) -> list[Token]:
 
 
 def _ethnic_name(text: str, start: int) -> int | None:
-    """The end of a name made of two known given-name parts (乌云其其格, 扎西顿珠), if one starts here."""
+    """The end of a name made of two known given-name parts (格桑卓玛, 巴特尔图雅), if one starts here."""
     parts = lexicon.ethnic_name_parts()
     for first in (4, 3, 2):
         if text[start:start + first] in parts:
@@ -285,7 +285,7 @@ def chains(text: str, original: str, words: list[Word]) -> list[PersonMention]:
         chain_first = segments[0].first
         if name is None and chain_first > floor and _is_name(words[chain_first - 1]) and \
                 not (j < n and words[j].title is not None):
-            name = words[chain_first - 1]  # 王涛教授, 习近平总书记: the name before its title
+            name = words[chain_first - 1]  # 张伟教授, 李明总书记: the name before its title
             org, org_first = _org_before(words, chain_first - 1, floor)
             if org is not None and segments[0].post.org is None:
                 first = segments[0]

@@ -17,7 +17,7 @@ _SENTENCE_END = re.compile(r"[。！？!?；;]+[”’」』]?|\n")
 
 
 def written_division(org: OrgMention | None) -> Division | None:
-    """The division an organisation names in front (河北 + 省委 → 河北省; 江宁区 → 江宁区), if it is in the list."""
+    """The division an organisation names in front (浙江 + 省委 → 浙江省; 江宁区 → 江宁区), if it is in the list."""
     if org is None or org.place is None or org.foreign:
         return None
     gaz = gazetteer()

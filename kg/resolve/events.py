@@ -52,7 +52,7 @@ def _listed(text: str, end: int, head: int) -> bool:
 
 
 # what may stand between the start of a clause and its subject: times, dates, sentence adverbs, a news
-# agency's dateline (新华社北京3月3日电), a role in apposition (宣讲团成员、)
+# agency's dateline (新华社长沙3月3日电), a role in apposition (宣讲团成员、)
 _PREAMBLE = re.compile(
     r"(?:[\d０-９一二三四五六七八九十〇零]{1,4}[年月日号]|[上下中晚早]午|晚上|凌晨|今天|今日|昨天|昨日|当天|当日|同日|"
     r"同天|日前|近日|近期|随后|其后|之后|此后|然后|接着|首先|最后|其间|期间|此前|同时|此外|另外|还|也|又|再|并|"
@@ -214,7 +214,7 @@ def events_of(b: Builder, mentions: Mentions, sentences: list[Sentence], key_at:
                 drafts[(who, sent.section, day)] = drafts.pop(key)  # 昨天…今天: another day, another event
                 order[order.index(key)] = (who, sent.section, day)
             if key not in drafts and not triggers:
-                early.setdefault(key, []).extend(leaves)  # 甲在成都作报告。甲还来到…: where before it opened
+                early.setdefault(key, []).extend(leaves)  # 甲在长沙作报告。甲还来到…: where before it opened
             if key not in drafts and triggers:
                 drafts[key] = _EventDraft(who, sent.section, sent.start, places=early.pop(key, []))
                 order.append(key)

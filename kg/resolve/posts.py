@@ -1,8 +1,8 @@
 """Posts: each title of a chain in its organisation, the organisation spelled out with its jurisdiction.
 
 The organisation is the one written before the title (``OrgMention``), read in the frame the chain
-sets: a bare level takes the region the context gives it (区委 → 仓山区委), a department of a party
-committee belongs to the committee of the segment before (区委常委、政法委书记 → 仓山区委政法委), a
+sets: a bare level takes the region the context gives it (区委 → 岳麓区委), a department of a party
+committee belongs to the committee of the segment before (区委常委、政法委书记 → 岳麓区委政法委), a
 body written without a place inherits the jurisdiction of the segment before (副县长、公安局局长), a
 title with no organisation of its own either names one (市长 → 市政府, 总理 → 国务院) or takes the
 one before it (党组书记、局长). What cannot be resolved is kept as written, with no jurisdiction:
@@ -34,7 +34,7 @@ class _Spelled:
     label: str
     jurisdiction: Jurisdiction | None
     units: tuple[OrgUnit, ...]
-    committee: str | None  # label of the committee at its head (仓山区委, 中共中央)
+    committee: str | None  # label of the committee at its head (岳麓区委, 中共中央)
 
 
 def add_posts(b: Builder, ctx: Context, person_key: str, mention: PersonMention) -> None:
@@ -55,7 +55,7 @@ def _spell(b: Builder, ctx: Context, seg: PostMention, before: _Spelled | None) 
     if org is not None and not (org.units or org.national or org.foreign or org.place or org.level):
         return _record(b, org.written, None, (), None)  # named by the tagger, unread by the grammar (北约)
     if org is not None and not org.units and (org.place or org.level) and not info.level and not org.foreign:
-        juris = _jurisdiction_of(ctx, org, seg.start)  # 自治区主席, 北京市主席: the region's government
+        juris = _jurisdiction_of(ctx, org, seg.start)  # 自治区主席, 长沙市主席: the region's government
         return _in(b, juris, org.written, (OrgUnit("", info.default_organ or "政府"),))
     if org is None or not org.units and not org.national and not org.foreign:
         if info.national_organ:
@@ -87,7 +87,7 @@ def _spell(b: Builder, ctx: Context, seg: PostMention, before: _Spelled | None) 
 
 
 def _jurisdiction_of(ctx: Context, org: OrgMention | None, pos: int) -> Jurisdiction | None:
-    """The region an organisation names in front (河北省, 江宁区青山镇) or whose level it writes (区委)."""
+    """The region an organisation names in front (浙江省, 江宁区青山镇) or whose level it writes (区委)."""
     if org is None:
         return None
     if org.place:
@@ -134,7 +134,7 @@ def _spelled_units(units: tuple[OrgUnit, ...], juris: Jurisdiction | None) -> st
 
 
 def _written_place(org: OrgMention) -> str:
-    """What an organisation writes before its units (省, 自治区, 河北省): its label when the region is unknown."""
+    """What an organisation writes before its units (省, 自治区, 浙江省): its label when the region is unknown."""
     units = "".join(u.name + u.form for u in org.units)
     return org.written[:len(org.written) - len(units)] if org.written.endswith(units) else (org.level or "")
 
@@ -170,7 +170,7 @@ def _record(b: Builder, label: str, juris: Jurisdiction | None, units: tuple[Org
 
 
 def _committee_of(label: str, units: tuple[OrgUnit, ...]) -> str | None:
-    """The label up to the party committee at the head of an organisation (仓山区委 of 仓山区委宣传部)."""
+    """The label up to the party committee at the head of an organisation (岳麓区委 of 岳麓区委宣传部)."""
     if units and units[0].form in _COMMITTEES and not units[0].name:
         rest = "".join(u.name + lexicon.organs()[u.form].normal for u in units[1:])
         return label[:len(label) - len(rest)] if rest and label.endswith(rest) else label
