@@ -165,7 +165,7 @@ def test_real_articles_keep_their_quality(dev_build):
     assert report.non_officials_typed_official == [] and report.duplicate_official_nodes == 0
 
 
-@pytest.mark.skipif(not CLUENER_SCORER.exists(), reason="the shared People's Daily sentences are not beside the project")
+@pytest.mark.skipif(not CLUENER_SCORER.exists(), reason="the shared People's Daily set is not beside the project")
 def test_officials_next_to_titles_in_real_sentences(tmp_path):
     """People's Daily sentences where a labelled name stands next to an official title (recall 0.93,
     precision 0.98, pair recall 0.85 when this floor was set)."""
