@@ -14,9 +14,9 @@ from dataclasses import replace
 from functools import cache
 
 from kg import lexicon
-from kg.extract.tagger import tag
-from kg.extract.text import is_cjk, overlaps
-from kg.extract.titles import Word, chains, title_regex, words_of
+from kg.extract.tagger import Token, tag
+from kg.extract.text import follow_words, is_cjk, overlaps
+from kg.extract.titles import Word, chains, split_title, title_regex, words_of
 from kg.model import Page, PersonMention
 
 _CLAUSE = re.compile(r"[^，,。！？!?；;：:（）()\n]+")
@@ -65,32 +65,112 @@ def tagged_words(page: Page, spans: list[tuple[int, int]]) -> Iterator[list[Word
     """The tagged words of each span, in page coordinates (one batch for the whole page)."""
     texts = [page.text[a:b] for a, b in spans]
     for (a, _), text, tokens in zip(spans, texts, tag(texts), strict=True):
-        words = _mend_names(words_of(text, list(tokens)))
+        words = words_of(text, mend(text, list(tokens)))
         yield [Word(w.start + a, w.end + a, w.tag, w.text, w.title) for w in words]
 
 
+# ---------------------------------------------------------------- where the tagger errs
+
 _AFTER_NAME = frozenset("在到和与为是等也就还又都将把对向从率赴于及同跟给被让请由自以说称代陪去来前往已曾再作致讲谈一")
+_DOTS = "·•・"
+_NOT_IN_NAMES = frozenset({"w", "p", "c", "u", "m", "q"})
 
 
-def _mend_names(words: list[Word]) -> list[Word]:
-    """刘用 | 全 | 带队: a two-character name (or a dotted one: 艾哈迈德·哈马罗 | 什) followed by a lone
-    character that is no word of its own before the next word is a name the tagger cut short."""
-    out: list[Word] = []
+def mend(text: str, tokens: list[Token]) -> list[Token]:
+    """The tagger's names, mended where it is known to err.
+
+    A name that ends with a title is a surname and a title (江主席); a conjunction or a word that
+    follows names is not the end of one (张德广和, 莫振声率 | 调研组, 王五一 | 行); a name of two known
+    ethnic given names is whole (格桑 | 卓玛); a dotted name is one name however it was cut
+    (艾合 | 买 | 提江· | 努尔东); a two-character or dotted name followed by a lone character that is no
+    word of its own before the next word is a name cut short (刘用 | 全 | 带队, 吐尔洪·阿不来 | 提陪同).
+    """
+    tokens = _dotted_whole(text, tokens)
+    out: list[Token] = []
     k = 0
-    while k < len(words):
-        w = words[k]
-        nxt = words[k + 1] if k + 1 < len(words) else None
-        after = words[k + 2] if k + 2 < len(words) else None
-        if w.tag == "PER" and (len(w.text) == 2 or "·" in w.text) and nxt is not None and len(nxt.text) == 1 and \
-                nxt.title is None and is_cjk(nxt.text) and nxt.text not in _AFTER_NAME and \
-                nxt.tag not in ("w", "p", "c", "u", "m", "q") and (after is None or len(after.text) > 1 or
-                                                                     after.tag in ("w", "c", "p", "u")):
-            out.append(Word(w.start, nxt.end, "PER", w.text + nxt.text))
-            k += 2
-            continue
-        out.append(w)
+    while k < len(tokens):
+        t = tokens[k]
         k += 1
+        word = text[t.start:t.end]
+        if t.tag != "PER":
+            out.append(t)
+            continue
+        if split_title(word) is not None:
+            out.append(Token(t.start, t.end, "n"))
+            continue
+        longer = _ethnic_name(text, t.start)
+        if longer is not None and longer > t.end:
+            out.append(Token(t.start, longer, "PER"))
+            while k < len(tokens) and tokens[k].end <= longer:
+                k += 1
+            if k < len(tokens) and tokens[k].start < longer:  # the rest of a word the name ran into
+                tokens[k] = Token(longer, tokens[k].end, tokens[k].tag)
+            continue
+        dotted = any(d in word for d in _DOTS)
+        ends_in_word = any(len(w) > 1 and text.startswith(w, t.end - 1) for w in follow_words())  # 王五一 | 行
+        if not dotted and ((len(word) >= 3 and ends_in_word) or (len(word) >= 4 and word[-1] in _AFTER_NAME)):
+            out += [Token(t.start, t.end - 1, "PER"), Token(t.end - 1, t.end, "c")]
+            continue
+        nxt = tokens[k] if k < len(tokens) else None
+        after = tokens[k + 1] if k + 1 < len(tokens) else None
+        rest = text[nxt.start + 1:nxt.end] if nxt is not None else ""
+        if (len(word) == 2 or dotted) and nxt is not None and rest in follow_words() and len(rest) > 1 and \
+                is_cjk(text[nxt.start]) and text[nxt.start] not in _AFTER_NAME:
+            out += [Token(t.start, nxt.start + 1, "PER"), Token(nxt.start + 1, nxt.end, nxt.tag)]
+            k += 1  # 吐尔洪·阿不来 | 提陪同: the name's last character and the verb after it
+            continue
+        if (len(word) == 2 or dotted) and nxt is not None and nxt.end - nxt.start == 1 and \
+                is_cjk(text[nxt.start]) and text[nxt.start] not in _AFTER_NAME and nxt.tag not in _NOT_IN_NAMES \
+                and not split_title(text[nxt.start:nxt.start + 3]) and \
+                (after is None or after.end - after.start > 1 or after.tag in ("w", "c", "p", "u")):
+            out.append(Token(t.start, nxt.end, "PER"))
+            k += 1
+            continue
+        out.append(t)
     return out
+
+
+def _dotted_whole(text: str, tokens: list[Token]) -> list[Token]:
+    """A dotted name spans every piece around its dots: names, dots and lone characters between them."""
+    out: list[Token] = []
+    k = 0
+    while k < len(tokens):
+        t = tokens[k]
+        if not any(d in text[t.start:t.end] for d in _DOTS) or t.tag not in ("PER", "w"):
+            out.append(t)
+            k += 1
+            continue
+        first = len(out)  # pieces before the dot: names and lone characters
+        while first > 0 and _piece(text, out[first - 1]):
+            first -= 1
+        last = k + 1  # pieces after it
+        while last < len(tokens) and (_piece(text, tokens[last]) or text[tokens[last].start] in _DOTS):
+            last += 1
+        start = out[first].start if first < len(out) else t.start
+        end = tokens[last - 1].end
+        if start < t.start or end > t.end or t.tag == "PER":
+            out[first:] = [Token(start, end, "PER")]
+        else:
+            out.append(t)
+        k = last
+    return out
+
+
+def _piece(text: str, t: Token) -> bool:
+    """Can this word be part of a dotted name (a name, or a lone character that is no function word)?"""
+    word = text[t.start:t.end]
+    return t.tag == "PER" or (len(word) == 1 and is_cjk(word) and word not in _AFTER_NAME)
+
+
+def _ethnic_name(text: str, start: int) -> int | None:
+    """The end of a name made of two known given-name parts (格桑卓玛, 巴特尔图雅), if one starts here."""
+    parts = lexicon.ethnic_name_parts()
+    for first in (4, 3, 2):
+        if text[start:start + first] in parts:
+            for second in (4, 3, 2):
+                if text[start + first:start + first + second] in parts:
+                    return start + first + second
+    return None
 
 
 def _is_name(w: Word) -> bool:

@@ -42,14 +42,14 @@ class Word:
 
 
 def words_of(text: str, tokens: list[Token]) -> list[Word]:
-    """The tagged words of ``text`` (tokens in its coordinates), with its titles as words of their own.
+    """The tagged words of ``text`` (tokens in its coordinates, names mended by ``kg.extract.names``), with
+    its titles as words of their own.
 
     Titles are found in the text, not in the tagger's words, which may hold more (县委书记) or less
     (代 | 主任, 指挥 | 长) than a title: a title is taken where it begins or ends where a word does, so
     that 市长 is read in 市长李四 and 县委书记 but not across 城市 | 长期. The tagger's words are cut
     where a title begins or ends; a name (PER) that a title would cut keeps the name.
     """
-    tokens = _names_mended(text, tokens)
     starts = {t.start for t in tokens}
     ends = {t.end for t in tokens}
     names = [(t.start, t.end) for t in tokens if t.tag == "PER"]
@@ -74,62 +74,6 @@ def words_of(text: str, tokens: list[Token]) -> list[Word]:
         out.append(Word(a, b, tag_at.get(a, "n"), text[a:b]))
         k += 1
     return out
-
-
-_TRAILING = ("和", "及", "与", "等")
-_DOTS = ("·", "•", "・")
-
-
-def _names_mended(text: str, tokens: list[Token]) -> list[Token]:
-    """The tagger's names, mended where it is known to err: a name that ends with a title is a surname
-    and a title (江主席), a conjunction is not the end of a name (张德广和), nor is the 一 of 一行, a
-    name of two known ethnic given names is whole (格桑 | 卓玛), and a dotted name is one name however
-    it was cut (穆罕默德·舒克利· | 阿亚西)."""
-    out: list[Token] = []
-    skip_to = 0
-    for t in tokens:
-        if t.end <= skip_to:
-            continue
-        if t.start < skip_to:  # the rest of a word an ethnic name ran into
-            out.append(Token(skip_to, t.end, t.tag))
-            continue
-        if t.tag != "PER":
-            out.append(t)
-            continue
-        word = text[t.start:t.end]
-        if split_title(word) is not None:
-            out.append(Token(t.start, t.end, "n"))
-            continue
-        if text.startswith(("一行", "一同"), t.end - 1) and len(word) >= 3:  # 王五 | 一行, not 王五一 | 行
-            out += [Token(t.start, t.end - 1, "PER"), Token(t.end - 1, t.end, "m")]
-            continue
-        longer = _ethnic_name(text, t.start)
-        if longer is not None and longer > t.end:
-            out.append(Token(t.start, longer, "PER"))
-            skip_to = longer
-            continue
-        if word.endswith(_TRAILING) and len(word) >= 4:
-            out += [Token(t.start, t.end - 1, "PER"), Token(t.end - 1, t.end, "c")]
-            continue
-        if out and out[-1].tag == "PER" and text[out[-1].end - 1:out[-1].end] in _DOTS:
-            out[-1] = Token(out[-1].start, t.end, "PER")
-            continue
-        if len(out) > 1 and out[-2].tag == "PER" and text[out[-1].start:out[-1].end] in _DOTS:
-            out[-2:] = [Token(out[-2].start, t.end, "PER")]
-            continue
-        out.append(t)
-    return out
-
-
-def _ethnic_name(text: str, start: int) -> int | None:
-    """The end of a name made of two known given-name parts (格桑卓玛, 巴特尔图雅), if one starts here."""
-    parts = lexicon.ethnic_name_parts()
-    for first in (4, 3, 2):
-        if text[start:start + first] in parts:
-            for second in (4, 3, 2):
-                if text[start + first:start + first + second] in parts:
-                    return start + first + second
-    return None
 
 
 def split_title(word: str) -> tuple[str, str] | None:
@@ -319,6 +263,7 @@ def _next_title(words: list[Word], k: int) -> int | None:
 
 
 _NAME_ENDS = frozenset({"w", "v", "p", "c", "d", "u", "f", "vd", "ad"})
+_AFTER_A_NAME = frozenset("在到和与为是等也就还又都将把对向从率赴于及同跟给被让请由自以说")
 _NOT_A_NAME = frozenset({"w", "PER", "p", "c", "d", "u", "f", "r", "m", "q", "vd", "ad"})  # 总统和夫人
 
 
@@ -331,17 +276,21 @@ def _name_by_rule(text: str, words: list[Word], j: int) -> Word | None:
     first = words[j].text
     if not (first[:1] in lexicon.surnames() or first[:2] in lexicon.surnames()):
         return None
+    found = None
     for k in range(j, min(j + 3, len(words))):
         if words[k].title is not None or words[k].tag == "w":
-            return None
+            break
         span = text[words[j].start:words[k].end]
         if len(span) > 3:
-            return None
+            break
         follows = words[k + 1] if k + 1 < len(words) else None
         if len(span) >= 2 and all(is_cjk(c) for c in span) and freq(span) < 100 and \
-                (follows is None or follows.tag in _NAME_ENDS):
-            return Word(words[j].start, words[k].end, "PER", span)
-    return None
+                (len(span) == 2 or span[-1] not in _AFTER_A_NAME) and (follows is None or follows.tag in _NAME_ENDS):
+            found = Word(words[j].start, words[k].end, "PER", span)  # the longest reading: 门继东, not 门继
+    if found is not None and len(found.text) == 2 and text[found.end:found.end + 1] in "和与" and \
+            text.startswith(tuple(lexicon.discourse()["participant"]), found.end + 1):
+        return Word(found.start, found.end + 1, "PER", found.text + text[found.end])  # 满庆和参加: no one else
+    return found
 
 
 def _person(text: str, original: str, name: Word, segments: list[_Segment]) -> PersonMention:
