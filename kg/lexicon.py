@@ -158,6 +158,11 @@ def org_prefixes() -> dict[str, str]:
 
 
 @cache
+def ethnic_groups() -> frozenset[str]:
+    return frozenset(w for _, line in _lines("ethnic_groups.txt") for w in line.split())
+
+
+@cache
 def countries() -> frozenset[str]:
     return frozenset(w for _, line in _lines("countries.txt") for w in line.split())
 

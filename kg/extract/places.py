@@ -350,6 +350,11 @@ def _locative_regex() -> re.Pattern[str]:
     return re.compile("|".join(sorted(lexicon.discourse()["locative"], key=len, reverse=True)))
 
 
+def _holds_a_verb(name: str) -> bool:
+    """Does a name hold an event trigger (召开, 检查)? Then it tells an act, not a body (甲市主持召开座谈会)."""
+    return any(name[i:i + size] in lexicon.event_triggers() for size in (2, 3, 4) for i in range(len(name) - 1))
+
+
 def _free(found: list[PlaceMention], start: int, end: int) -> bool:
     return not any(p.start < end and start < p.end for p in found)
 
@@ -436,8 +441,9 @@ def _organisations(page: Page, a: int, b: int, found: list[PlaceMention],
                 head = org.units[-1]
                 if head.form in _SMALL_UNITS and not (org.place or org.level or org.national):
                     continue
-                if any(len(u.name) > 8 or _NOT_IN_ORG_NAMES.search(u.name) for u in org.units):
-                    continue  # 省委党校第三期干部: a course of the school, not an organisation
+                if any(len(u.name) > 8 or _NOT_IN_ORG_NAMES.search(u.name) or _holds_a_verb(u.name)
+                       for u in org.units):
+                    continue  # 省委党校第三期干部: a course of the school; 甲市主持召开座谈会: an act
                 if not (org.place or org.level or org.national or len(head.name) >= 2 or len(head.form) >= 2):
                     continue
                 span = (pos, end + (2 if text.startswith("机关", end) else 0))
