@@ -19,7 +19,7 @@ from kg.extract.text import follow_words, is_cjk, overlaps
 from kg.extract.titles import Word, chains, split_title, title_regex, words_of
 from kg.model import Page, PersonMention
 
-_CLAUSE = re.compile(r"[^，,。！？!?；;：:（）()\n]+")
+_CLAUSE = re.compile(r"[^，,。！？!?；;：:\n]+")
 _LIST_JOINS = ("、", "和", "及", "与")
 _MAX_NAME = 6  # characters of a name without dots; a dotted name (艾哈迈德·哈马罗什) may run to 20
 

@@ -239,8 +239,9 @@ def chains(text: str, original: str, words: list[Word]) -> list[PersonMention]:
             i = max(j, i + 1)
             continue
         first = segments[0]
-        if listed_after is not None and first.post.inherited and first.first == floor + 1 and \
-                words[floor].text in _LIST_JOINS:  # 协会主席甲、副主席乙: the second is of the same association
+        join = _after_aside(words, floor)  # 协会主席甲（某国总理）、副主席乙: past what is said in brackets
+        if listed_after is not None and first.post.inherited and first.first == join + 1 and \
+                words[join].text in _LIST_JOINS:  # 协会主席甲、副主席乙: the second is of the same association
             segments[0] = _Segment(replace(first.post, org=listed_after, inherited=False), first.first, first.last,
                                    first.former)
         found.append(_person(text, original, name, segments))
@@ -250,6 +251,15 @@ def chains(text: str, original: str, words: list[Word]) -> list[PersonMention]:
         floor = at + 1
         i = floor
     return found
+
+
+def _after_aside(words: list[Word], k: int) -> int:
+    """The index after a bracketed aside that starts at ``k`` (or ``k`` itself when none does)."""
+    if k < len(words) and words[k].text in ("（", "("):
+        close = next((m for m in range(k + 1, min(len(words), k + 12)) if words[m].text in ("）", ")")), None)
+        if close is not None:
+            return close + 1
+    return k
 
 
 def _next_title(words: list[Word], k: int) -> int | None:
