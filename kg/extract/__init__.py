@@ -19,7 +19,7 @@ import re
 
 from kg.extract.cues import cues_in
 from kg.extract.dates import dates_in
-from kg.extract.names import aliases, clauses_to_tag, people_in, prefer_longer, references, tagged_words
+from kg.extract.names import aliases, people_in, prefer_longer, references, spans_to_tag, tagged_words
 from kg.extract.places import places_in
 from kg.extract.text import overlaps
 from kg.model import Mentions, Page
@@ -39,7 +39,7 @@ def extract(page: Page) -> Mentions:
     zones = _excluded(page)
     paragraphs = [(bl.start, bl.end) for bl in page.blocks if bl.kind == "paragraph"]
     headings = [(bl.start, bl.end) for bl in page.blocks if bl.kind in ("title", "heading")]
-    spans = clauses_to_tag(page, paragraphs + headings)
+    spans = spans_to_tag(page, paragraphs + headings)
     in_body = [any(a <= s < b for a, b in paragraphs) for s, _ in spans]
     for words, body in zip(tagged_words(page, spans), in_body, strict=True):
         out.persons.extend(p for p in people_in(page, words, body)

@@ -9,6 +9,7 @@ title the article gave that person (李部长) is an "alias".
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import replace
 from functools import cache
@@ -19,7 +20,7 @@ from kg.extract.text import follow_words, is_cjk, overlaps
 from kg.extract.titles import Word, chains, split_title, title_regex, words_of
 from kg.model import Page, PersonMention
 
-_CLAUSE = re.compile(r"[^，,。！？!?；;：:\n]+")
+_CLAUSE_STOP = re.compile(r"[，,。！？!?；;：:\n]")
 _LIST_JOINS = ("、", "和", "及", "与")
 _MAX_NAME = 6  # characters of a name without dots; a dotted name (艾哈迈德·哈马罗什) may run to 20
 
@@ -50,15 +51,39 @@ def _anchor_regex() -> re.Pattern[str]:
     return re.compile("|".join(sorted(words, key=len, reverse=True)))
 
 
-def clauses_to_tag(page: Page, paragraphs: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """The clauses (between commas and stops) that hold a title, a role word or a list verb."""
-    anchors = _anchor_regex()
-    out = []
-    for a, b in paragraphs:
-        for m in _CLAUSE.finditer(page.text, a, b):
-            if anchors.search(page.text, m.start(), m.end()):
-                out.append(m.span())
+# how much text around a word that makes a name likely is tagged: (before, after) in characters
+_TITLE_WINDOW = (16, 8)  # an organisation before a title (市政协文化文史和学习委员会), the name after it
+_LIST_WINDOW = (200, 2)  # names listed before 参加, 陪同, 发言: from the start of the clause
+_DOTTED_NAME_ROOM = 14  # after a title, a dotted name may run longer (艾哈迈德·哈马罗什)
+
+
+def spans_to_tag(page: Page, lines: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The stretches of text worth tagging: around each title, role word or list verb, inside its clause
+    (between commas and stops), overlapping stretches merged. The tagger's cost grows with the text it
+    reads, so it reads a few characters around what makes a name likely, not whole paragraphs."""
+    anchors, lists, text = _anchor_regex(), _list_words(), page.text
+    out: list[tuple[int, int]] = []
+    for a, b in lines:
+        stops = [m.start() for m in _CLAUSE_STOP.finditer(text, a, b)]
+        for m in anchors.finditer(text, a, b):
+            k = bisect_left(stops, m.start())
+            lo, hi = (stops[k - 1] + 1 if k else a), (stops[k] if k < len(stops) else b)
+            before, after = _LIST_WINDOW if m.group() in lists else _TITLE_WINDOW
+            end = m.end() + after
+            if any(d in text[m.end():m.end() + _DOTTED_NAME_ROOM] for d in _DOTS):
+                end = m.end() + _DOTTED_NAME_ROOM
+            start, end = max(lo, m.start() - before), min(hi, end)
+            if out and out[-1][1] >= start and out[-1][0] >= lo:
+                out[-1] = (out[-1][0], max(out[-1][1], end))
+            else:
+                out.append((start, end))
     return out
+
+
+@cache
+def _list_words() -> frozenset[str]:
+    d = lexicon.discourse()
+    return d["participant"] | d["speaker"]
 
 
 def tagged_words(page: Page, spans: list[tuple[int, int]]) -> Iterator[list[Word]]:
@@ -193,6 +218,7 @@ def people_in(page: Page, words: list[Word], body: bool = True) -> list[PersonMe
     return found
 
 
+_CLAUSE_OPENERS = "，,。！？!?；;：:\n"
 _ESCORTED = re.compile(r"在[^，,。；;！？!?]{2,60}?陪同下")
 
 
@@ -200,7 +226,8 @@ def _escorted(page: Page, words: list[Word], taken: list[tuple[int, int]]) -> li
     """甲在省委书记乙、省长丙陪同下考察: whom officials escort is an official (a leader named bare)."""
     out = []
     for i, w in enumerate(words[:-1]):
-        if _is_name(w) and not overlaps((w.start, w.end), taken) and (i == 0 or words[i - 1].tag in ("w", "TIME")) \
+        opens = w.start == 0 or page.text[w.start - 1] in _CLAUSE_OPENERS or (i and words[i - 1].tag == "TIME")
+        if _is_name(w) and not overlaps((w.start, w.end), taken) and opens \
                 and _ESCORTED.match(page.text, w.end) and title_regex().search(page.text, w.end, w.end + 60):
             out.append(_mention(page, w, "leaders_list"))
     return out

@@ -108,16 +108,17 @@ def _viterbi(np: Any, emissions: Any, transitions: Any, lengths: Any) -> Any:
     batch, width, _ = emissions.shape
     candidates = np.argpartition(-emissions, _CANDIDATES, axis=2)[:, :, :_CANDIDATES]
     scores = np.take_along_axis(emissions, candidates, axis=2)
+    steps = transitions[candidates[:, :-1, :, None], candidates[:, 1:, None, :]]  # (batch, width-1, k, k)
+    live = np.arange(1, width)[None, :] < lengths[:, None]  # (batch, width-1)
     score = scores[:, 0].copy()
     back = np.zeros((width, batch, _CANDIDATES), dtype=np.int64)
-    same = np.arange(_CANDIDATES)[None]
+    same = np.broadcast_to(np.arange(_CANDIDATES), (batch, _CANDIDATES))
     for t in range(1, width):
-        total = score[:, :, None] + transitions[candidates[:, t - 1][:, :, None], candidates[:, t][:, None, :]]
+        total = score[:, :, None] + steps[:, t - 1]
         best = total.argmax(axis=1)
-        stepped = np.take_along_axis(total, best[:, None, :], axis=1)[:, 0] + scores[:, t]
-        live = (t < lengths)[:, None]
-        score = np.where(live, stepped, score)
-        back[t] = np.where(live, best, same)
+        on = live[:, t - 1, None]
+        score = np.where(on, total.max(axis=1) + scores[:, t], score)
+        back[t] = np.where(on, best, same)
     chosen = np.zeros((batch, width), dtype=np.int64)
     chosen[:, -1] = score.argmax(axis=1)
     rows = np.arange(batch)
