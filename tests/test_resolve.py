@@ -549,3 +549,10 @@ def test_a_sentence_that_goes_on_without_naming_the_leader_keeps_its_places_only
     f = facts_of("县长王芳到青山镇调研。去年，甲公司员工迁入东湖新区。随后来到东风村。")
     places = _places(f, _event(f, "王芳"))
     assert "东风村" in places and not any("东湖" in p for p in places)
+
+
+def test_a_chain_whose_county_is_unknown_keeps_the_county_level_in_each_organisation(facts_of):
+    f = facts_of("副县长、公安局党委书记、局长孙立平到青山镇检查。")
+    assert _posts(f) == {("孙立平", "副县长", "县政府"), ("孙立平", "书记", "县公安局党委"),
+                         ("孙立平", "局长", "县公安局")}
+    assert all(o.jurisdiction is None for o in f.organizations)

@@ -11,7 +11,7 @@ one before it (党组书记、局长). What cannot be resolved is kept as writte
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from kg import lexicon
 from kg.extract.organisations import TOWN_LEVELS
@@ -35,6 +35,7 @@ class _Spelled:
     jurisdiction: Jurisdiction | None
     units: tuple[OrgUnit, ...]
     committee: str | None  # label of the committee at its head (岳麓区委, 中共中央)
+    written_place: str | None = None  # the place or level written for it when its region is unknown (县)
 
 
 def add_posts(b: Builder, ctx: Context, person_key: str, mention: PersonMention) -> None:
@@ -79,8 +80,8 @@ def _spell(b: Builder, ctx: Context, seg: PostMention, before: _Spelled | None) 
     if before is not None and before.committee and (head.scope == "sub" or org.units[0].form == "书记处"):
         label = before.committee + _spelled_units(org.units, before.jurisdiction)
         return _record(b, label, before.jurisdiction, org.units, before.committee)
-    if before is not None and before.jurisdiction is not None:
-        return _in(b, before.jurisdiction, None, org.units)
+    if before is not None and (before.jurisdiction is not None or before.written_place):
+        return _in(b, before.jurisdiction, before.written_place, org.units)  # 副县长、公安局局长: the county's
     if head.scope == "sub" and head.parent:  # 宣传部长 alone: the committee of the article's region
         return None
     return _record(b, org.written, None, org.units, _committee_of(org.written, org.units))
@@ -145,7 +146,7 @@ def _in(b: Builder, juris: Jurisdiction | None, written: str | None, units: tupl
     rest = _spelled_units(units, juris)
     if juris is None:
         label = (written or "") + rest
-        return _record(b, label, None, units, _committee_of(label, units))
+        return replace(_record(b, label, None, units, _committee_of(label, units)), written_place=written or None)
     if isinstance(juris, Town):
         region = b.town_region(juris)
         label = juris.name + rest
