@@ -132,14 +132,14 @@ def mend(text: str, tokens: list[Token]) -> list[Token]:
                 tokens[k] = Token(longer, tokens[k].end, tokens[k].tag)
             continue
         dotted = any(d in word for d in _DOTS)
-        ends_in_word = any(len(w) > 1 and text.startswith(w, t.end - 1) for w in follow_words())  # 王五一 | 行
+        ends_in_word = text.startswith(_longer_follow_words(), t.end - 1)  # 王五一 | 行
         if not dotted and ((len(word) >= 3 and ends_in_word) or (len(word) >= 4 and word[-1] in _AFTER_NAME)):
             out += [Token(t.start, t.end - 1, "PER"), Token(t.end - 1, t.end, "c")]
             continue
         nxt = tokens[k] if k < len(tokens) else None
         after = tokens[k + 1] if k + 1 < len(tokens) else None
         rest = text[nxt.start + 1:nxt.end] if nxt is not None else ""
-        if (len(word) == 2 or dotted) and nxt is not None and rest in follow_words() and len(rest) > 1 and \
+        if (len(word) == 2 or dotted) and nxt is not None and rest in _longer_follow_words() and \
                 is_cjk(text[nxt.start]) and text[nxt.start] not in _AFTER_NAME:
             out += [Token(t.start, nxt.start + 1, "PER"), Token(nxt.start + 1, nxt.end, nxt.tag)]
             k += 1  # 吐尔洪·阿不来 | 提陪同: the name's last character and the verb after it
@@ -153,6 +153,11 @@ def mend(text: str, tokens: list[Token]) -> list[Token]:
             continue
         out.append(t)
     return out
+
+
+@cache
+def _longer_follow_words() -> tuple[str, ...]:
+    return tuple(w for w in follow_words() if len(w) > 1)
 
 
 def _dotted_whole(text: str, tokens: list[Token]) -> list[Token]:

@@ -39,4 +39,8 @@ def boundary_words() -> tuple[str, ...]:
 
 
 def overlaps(span: tuple[int, int], zones: list[tuple[int, int]]) -> bool:
-    return any(s < span[1] and span[0] < e for s, e in zones)
+    a, b = span
+    for s, e in zones:
+        if s < b and a < e:
+            return True
+    return False
