@@ -206,17 +206,29 @@ def query_cmd(graph: str, sparql: str | None, params: tuple[str, ...], list_ques
               help="Address to listen on; the default answers this machine only.")
 @click.option("--time-limit", default=10.0, show_default=True, help="Seconds a query may run before it is stopped.")
 @click.option("--max-rows", default=10_000, show_default=True, help="Rows (or triples) a result may have at most.")
-@click.option("--workers", default=2, show_default=True, help="Queries answered at the same time.")
+@click.option("--workers", default=0, type=click.IntRange(min=0),
+              help="Queries answered at the same time (default: two per processor core, at least 4).")
+@click.option("--long-queries", default=0, type=click.IntRange(min=0),
+              help="Queries running past --grace that may run at once (default: one per core); "
+                   "the next one is stopped at --grace, so short queries always find a worker.")
+@click.option("--grace", default=0.5, show_default=True, type=click.FloatRange(min=0),
+              help="Seconds after which a query counts as long (and runs at the lowest CPU priority).")
+@click.option("--max-connections", default=256, show_default=True, type=click.IntRange(min=1),
+              help="Connections served at once; more are answered 503 with Retry-After.")
+@click.option("--idle-timeout", default=10.0, show_default=True, type=click.FloatRange(min=0.01),
+              help="Seconds a connection may stay silent, and a request may take to arrive, before it is closed.")
 @click.option("--views", "views_dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
               help="Directory of graph views (graph.html …) to link from the page "
                    "(default: the output directory the graph is in).")
-def serve(graph: str, port: int, host: str, time_limit: float, max_rows: int, workers: int,
-          views_dir: Path | None) -> None:
+def serve(graph: str, port: int, host: str, time_limit: float, max_rows: int, workers: int, long_queries: int,
+          grace: float, max_connections: int, idle_timeout: float, views_dir: Path | None) -> None:
     """Serve a read-only SPARQL 1.1 endpoint and a query page for a graph file, --out or --store directory.
 
     Example: kg serve output/ --port 7878
     """
     from kg import serve as serving
+    from kg.httpserver import ConnectionLimits
+    from kg.workers import Limits, WorkerPool, WorkerStartError
 
     try:
         database, temporary = serving.prepare_database(graph)
@@ -224,11 +236,11 @@ def serve(graph: str, port: int, host: str, time_limit: float, max_rows: int, wo
         raise click.ClickException(str(exc)) from exc
     pool = None
     try:
-        pool = serving.WorkerPool(database, workers, time_limit)
+        pool = WorkerPool(database, limits=Limits(time_limit, workers, long_queries, grace))
         views = views_dir or serving.views_of(graph)
         endpoint = serving.Endpoint(pool, max_rows, views, title=f"officials-kg: {graph}")
         try:
-            server = serving.make_server(endpoint, host, port)
+            server = serving.make_server(endpoint, host, port, ConnectionLimits(max_connections, idle_timeout))
         except OSError as exc:
             raise click.ClickException(f"cannot listen on {host}:{port} ({exc.strerror}); try another --port") from exc
         click.echo(f"serving {graph} at http://{host}:{server.server_address[1]}/ (SPARQL endpoint /sparql); "
@@ -240,7 +252,7 @@ def serve(graph: str, port: int, host: str, time_limit: float, max_rows: int, wo
             pass
         finally:
             server.server_close()
-    except query.QueryError as exc:
+    except WorkerStartError as exc:
         raise click.ClickException(str(exc)) from exc
     finally:
         if pool:
