@@ -39,6 +39,7 @@ if TYPE_CHECKING:
 
 _LINGER_SECONDS = 1.0  # after an error answer, how long the client's unread input is drained
 _LINGER_BYTES = 1 << 20
+_TOO_LARGE_HEAD = "the request line and headers are too large; send a long query by POST, in the body"
 
 
 @dataclass(frozen=True)
@@ -201,6 +202,9 @@ class Server:
         request = await next_event()
         if isinstance(request, h11.ConnectionClosed):
             raise _SilentClose
+        # h11 bounds a head that arrives in pieces; one that arrives whole is measured here
+        if len(request.target) + sum(len(n) + len(v) + 4 for n, v in request.headers) > limits.header_bytes:
+            raise _RefusedError(HTTPStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, _TOO_LARGE_HEAD)
         headers = {name.decode("latin-1"): value.decode("latin-1") for name, value in request.headers}
         declared = headers.get("content-length", "0")  # h11 has checked that it is a number
         if len(declared) > 12 or int(declared) > limits.max_body:
@@ -286,7 +290,7 @@ def _raw_response(status: int, message: str, headers: tuple[tuple[str, str], ...
 
 def _protocol_message(exc: h11.RemoteProtocolError) -> str:
     if exc.error_status_hint == HTTPStatus.REQUEST_HEADER_FIELDS_TOO_LARGE:
-        return "the request line and headers are too large; send a long query by POST in the body"
+        return _TOO_LARGE_HEAD
     return f"malformed HTTP request ({exc}); send an HTTP/1.1 request"
 
 

@@ -31,6 +31,7 @@ from __future__ import annotations
 import math
 import multiprocessing
 import os
+import signal
 import threading
 import time
 from collections import deque
@@ -115,6 +116,7 @@ def _worker_main(conn, database_dir: str) -> None:
 
     from kg.serve import execute
 
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the server, which stops its workers
     _isolate_network()
     database = ox.Store.read_only(database_dir)
     conn.send("ready")
@@ -251,7 +253,7 @@ class WorkerPool:
     def _start_one(self) -> None:
         try:
             worker = self._start()
-        except (WorkerStartError, OSError):
+        except (WorkerStartError, EOFError, OSError):
             worker = None  # the pool runs on with one worker fewer; waiting queries time out and say so
         with self._lock:
             self._starting -= 1
@@ -344,7 +346,7 @@ class WorkerPool:
         if not ticket.ready.wait(self.limits.wait):
             with self._lock:
                 if self._for_worker.remove(ticket):  # still waiting: give up
-                    raise BusyError(f"no worker was free for {self.limits.wait:g} s", self._retry_after())
+                    raise BusyError(f"no worker was free for {self.limits.wait:g} s", self._retry_after_locked())
         return ticket.worker
 
     # --- long-query slots
@@ -387,10 +389,6 @@ class WorkerPool:
                     break
                 self._long[ticket] = (ticket.client, time.monotonic() + self.limits.time_limit)
                 ticket.ready.set()
-
-    def _retry_after(self) -> int:
-        with self._lock:
-            return self._retry_after_locked()
 
     def _retry_after_locked(self) -> int:
         """Seconds until the first running long query ends at the latest."""
