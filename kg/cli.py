@@ -265,8 +265,12 @@ def serve(graph: str, port: int, host: str, time_limit: float, max_rows: int, wo
 @click.argument("graph")
 @click.option("--endpoint", required=True, help="SPARQL 1.1 Graph Store Protocol URL, e.g. http://HOST:7878/store.")
 @click.option("--retries", default=4, show_default=True, help="Tries after a failed upload, with growing pauses.")
+@click.option("--timeout", default=30.0, show_default=True, type=click.FloatRange(min=0.1),
+              help="Seconds to keep trying one graph (connecting, waiting for the answer, retrying) before stopping.")
+@click.option("--from", "start", metavar="GRAPH-IRI",
+              help="Push only the graphs from this one on (in IRI order), e.g. to go on after a push that stopped.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only errors.")
-def push(graph: str, endpoint: str, retries: int, quiet: bool) -> None:
+def push(graph: str, endpoint: str, retries: int, timeout: float, start: str | None, quiet: bool) -> None:
     """Upload each document's named graph (from a --store or --out directory, or graph.trig) to a SPARQL
     server, replacing the graph there: pushing twice changes nothing.
 
@@ -276,12 +280,13 @@ def push(graph: str, endpoint: str, retries: int, quiet: bool) -> None:
     from kg.push import push as run_push
 
     try:
-        report = run_push(graph, endpoint, retries)
+        report = run_push(graph, endpoint, retries, timeout=timeout, start=start)
     except PushError as exc:
         raise click.ClickException(str(exc)) from exc
     if not quiet:
+        skipped = f", {report.skipped} before --from left out" if report.skipped else ""
         click.echo(f"pushed {report.graphs} document graphs ({report.triples} triples) to {endpoint} "
-                   f"in {report.seconds:.1f} s")
+                   f"in {report.seconds:.1f} s{skipped}")
 
 
 @main.command(name="eval")

@@ -12,10 +12,11 @@ How a query is scheduled:
   so one client sending many queries does not delay another's.  A full queue, or a wait longer than
   ``Limits.wait``, is answered at once with ``BusyError`` (503 with ``Retry-After``).
 * It runs at normal CPU priority for ``Limits.demote_after`` seconds (a cheap query is done by
-  then), then at lower and lower priorities the longer it runs (nice 5, 10, 15, 19): a young query
-  takes the processor before older ones.  (A lowered worker is replaced after the query, unless the
-  system lets it take its priority back.)
-* A query still running after ``Limits.grace`` seconds is *long*: at most ``Limits.long_queries``
+  then), then at lower and lower priorities the more processor time it has used (nice 5, 10, 15,
+  19): a young query takes the processor before older ones.  (A lowered worker is replaced after the
+  query, unless the system lets it take its priority back.)
+* A query that has used ``Limits.grace`` seconds of processor time (or run four times that long:
+  waiting for the processor is not what makes a query long) is *long*: at most ``Limits.long_queries``
   run at once, and one client holds at most half of them.  A query that would be one too many is
   stopped at ``grace``, its worker freed, and it waits (round-robin by client again) for a long
   query to end, then runs again from the start, at the lowest priority, for up to
@@ -42,6 +43,7 @@ from pathlib import Path
 # of a normal process's
 _DEMOTION = ((1, 5), (2, 10), (4, 15), (6, 19))
 _LOWEST_PRIORITY = 19
+_WALL_GRACE = 4  # a query that has run this many graces (wall clock) is long however little processor it got
 
 
 def cores() -> int:
@@ -287,15 +289,20 @@ class WorkerPool:
         worker = self._acquire(client)
         started = time.monotonic()
         try:
+            clock = _ProcessorClock(worker.process.pid)
             worker.conn.send((query, fmt, max_rows))
-            for steps, nice in _DEMOTION:
-                if steps * limits.demote_after >= limits.grace:
-                    break
-                if worker.conn.poll(max(0.0, started + steps * limits.demote_after - time.monotonic())):
-                    return self._finish(worker)
-                _lower(worker, nice)
-            if worker.conn.poll(max(0.0, started + limits.grace - time.monotonic())):
+            if worker.conn.poll(limits.demote_after):
                 return self._finish(worker)
+            # by the processor time it takes (a query that only waited for the processor is not long),
+            # or by the wall clock past ``_WALL_GRACE`` graces
+            levels = iter(_DEMOTION)
+            level = next(levels)
+            while (used := clock.seconds()) < limits.grace and time.monotonic() - started < _WALL_GRACE * limits.grace:
+                while level is not None and used >= level[0] * limits.demote_after:
+                    _lower(worker, level[1])
+                    level = next(levels, None)
+                if worker.conn.poll(limits.demote_after / 2):
+                    return self._finish(worker)
         except (EOFError, OSError) as exc:  # the worker died (e.g. out of memory)
             self._retire(worker)
             raise WorkerDiedError from exc
@@ -403,6 +410,29 @@ class WorkerPool:
             worker.process.kill()
             worker.process.join()
             worker.conn.close()
+
+
+class _ProcessorClock:
+    """Processor time a worker has used since the clock was made (Linux: /proc; elsewhere the wall clock)."""
+
+    _TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+    def __init__(self, pid: int):
+        self._stat = f"/proc/{pid}/stat"
+        self._wall = time.monotonic()
+        self._start = self._read()
+
+    def _read(self) -> float | None:
+        try:
+            with open(self._stat) as f:
+                fields = f.read().rpartition(")")[2].split()
+        except OSError:
+            return None
+        return (int(fields[11]) + int(fields[12])) / self._TICK  # utime and stime
+
+    def seconds(self) -> float:
+        now = self._read() if self._start is not None else None
+        return now - self._start if now is not None else time.monotonic() - self._wall
 
 
 def _lower(worker: _Worker, nice: int) -> None:

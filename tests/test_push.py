@@ -98,16 +98,19 @@ def test_store_and_trig_give_the_same_graphs(built):
 
 
 class FlakyStore(BaseHTTPRequestHandler):
-    """Answers 503 to the first ``failures`` PUTs, then 204; 403 when ``refuse`` is set."""
+    """Answers 503 to the first ``failures`` PUTs, then 204; 403 when ``refuse`` is set, or after
+    ``refuse_after`` PUTs."""
 
     failures = 0
     refuse = False
+    refuse_after: int | None = None
     seen: list[str] = []
 
     def do_PUT(self) -> None:  # noqa: N802
         self.rfile.read(int(self.headers["Content-Length"]))
         type(self).seen.append(self.path)
-        if type(self).refuse:
+        after = type(self).refuse_after
+        if type(self).refuse or (after is not None and len(type(self).seen) > after):
             self.send_error(403, "read-only store")
         elif len(type(self).seen) <= type(self).failures:
             self.send_error(503, "busy")
@@ -121,7 +124,7 @@ class FlakyStore(BaseHTTPRequestHandler):
 
 @pytest.fixture()
 def flaky():
-    FlakyStore.seen, FlakyStore.failures, FlakyStore.refuse = [], 0, False
+    FlakyStore.seen, FlakyStore.failures, FlakyStore.refuse, FlakyStore.refuse_after = [], 0, False, None
     server = ThreadingHTTPServer(("127.0.0.1", 0), FlakyStore)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_address[1]}/store", FlakyStore
@@ -157,3 +160,91 @@ def test_a_graph_without_documents_cannot_be_pushed(built):
     assert result.exit_code == 1 and "has no per-document graphs; push graph.trig" in result.output
     with pytest.raises(PushError, match="not an http"):
         push(built, "127.0.0.1:7878/store")
+
+
+def graphs_seen(handler) -> list[str]:
+    return [urllib.parse.parse_qs(urllib.parse.urlsplit(path).query)["graph"][0] for path in handler.seen]
+
+
+def test_a_push_that_stops_names_the_graphs_on_the_server_and_how_to_go_on(built, flaky):
+    url, handler = flaky
+    handler.refuse_after = 2
+    names = [name for name, _, _ in document_graphs(built)]
+    result = CliRunner().invoke(main, ["push", str(built), "--endpoint", url, "--retries", "0"])
+    assert result.exit_code == 1
+    assert "The server has the 2 graphs pushed before it, in IRI order:" in result.output
+    assert f"  {names[0]}\n  {names[1]}\n" in result.output and names[3] not in result.output
+    assert f"--from {names[2]}" in result.output and "run it again" in result.output
+    handler.refuse_after = None
+    result = CliRunner().invoke(main, ["push", str(built), "--endpoint", url, "--from", names[2]])
+    assert result.exit_code == 0 and "pushed 3 document graphs" in result.output and "2 before --from" in result.output
+    assert set(graphs_seen(handler)) == set(names) and graphs_seen(handler)[-3:] == names[2:]
+
+
+class Listener:
+    """A TCP server on a free loopback port that accepts connections and answers ``reply`` (or nothing)."""
+
+    def __init__(self, reply: bytes | None):
+        self.socket = socket.create_server(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self.socket.getsockname()[1]}/store"
+        self.reply, self.accepted, self.held = reply, 0, []
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                conn, _ = self.socket.accept()
+            except OSError:
+                return
+            self.accepted += 1
+            if self.reply is None:
+                self.held.append(conn)  # accepted, never answered: a stalled server
+            else:
+                conn.recv(65536)
+                conn.sendall(self.reply)
+                conn.close()
+
+    def close(self) -> None:
+        self.socket.close()
+        for conn in self.held:
+            conn.close()
+
+
+def test_a_stalled_server_fails_the_push_within_its_timeout(built):
+    stalled = Listener(None)
+    try:
+        started = time.monotonic()
+        with pytest.raises(PushError, match="after 3 tries in [23] s \\(last: no answer in time\\)") as raised:
+            push(built, stalled.url, retries=4, pause=0.01, timeout=3)
+        assert time.monotonic() - started < 4.5 and stalled.accepted == 3  # each wait is a third of the timeout
+        assert "No graph of this push reached the server." in str(raised.value) and raised.value.pushed == ()
+    finally:
+        stalled.close()
+
+
+@pytest.mark.slow
+def test_by_default_a_stalled_server_costs_about_30_seconds(built):
+    stalled = Listener(None)
+    try:
+        started = time.monotonic()
+        result = CliRunner().invoke(main, ["push", str(built), "--endpoint", stalled.url])
+        assert result.exit_code == 1 and "no answer in time" in result.output
+        assert 29 < time.monotonic() - started < 35
+    finally:
+        stalled.close()
+
+
+@pytest.mark.parametrize("reply", [b"SSH-2.0-OpenSSH_9.6\r\n", b"\x00\x01\x02 binary", b"HTTP/1.1 abc\r\n\r\n"])
+def test_an_answer_that_is_not_http_stops_the_push_at_once(built, reply):
+    other = Listener(reply)
+    try:
+        with pytest.raises(PushError, match="the answer is not HTTP .* is --endpoint the address"):
+            push(built, other.url, retries=4, pause=0.01, timeout=10)
+        assert other.accepted == 1
+    finally:
+        other.close()
+
+
+def test_a_bad_endpoint_url_is_named(built):
+    with pytest.raises(PushError, match="not a valid URL"):
+        push(built, "http://127.0.0.1:port/store")

@@ -1,0 +1,162 @@
+"""The output directory of `kg build`: a build's files appear all at once, or not at all.
+
+A build writes its files into a fresh generation directory, ``DIR/.generations/g-N``, and then
+switches one symbolic link, ``DIR/.generations/current``, to it with a single rename.  The names
+users open (``DIR/graph.ttl``, ``DIR/index.html``, ``DIR/officials`` …) are symbolic links through
+that one link (``DIR/graph.ttl → .generations/current/graph.ttl``), so they all change together:
+a reader, or a kill at any moment, finds either the whole previous build or the whole new one.
+The previous generation is removed after the switch; what a killed build left behind (a
+half-written generation, a link not yet switched, an older kg's ``.NAME.*.tmp`` files) is removed
+by the next build.  A lock keeps two builds from writing into one directory at the same time.
+Anything else in ``DIR`` (a ``--store``, your own files) is left alone.
+
+Outputs that an older kg wrote as plain files are first taken into a generation of their own
+(hard links, no copying), so even the first switch is atomic; a directory (``officials/``) cannot
+be replaced by a link in one step, so there it is missing for an instant, once.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+GENERATIONS = ".generations"
+CURRENT = "current"
+_GENERATION = re.compile(r"g-(\d+)")
+_OLD_TEMPORARY = re.compile(r"\..+\.[a-z0-9_]{8}\.tmp")  # what export.open_atomic names a file being written
+_LINK_TEMPORARY = re.compile(r"\..+\.link-tmp")
+
+
+class OutputError(OSError):
+    """The output directory cannot take a build (another build holds it, no symbolic links …)."""
+
+
+@contextlib.contextmanager
+def new_generation(out_dir: Path) -> Iterator[Path]:
+    """A fresh, empty directory for a build's files; switched in when the block ends without an error,
+    removed if it ends with one."""
+    generations = out_dir / GENERATIONS
+    try:
+        generations.mkdir(parents=True, exist_ok=True)
+    except FileExistsError as exc:
+        raise OutputError(f"{out_dir}: not a directory; --out needs a directory") from exc
+    with _locked(generations / "lock"):
+        _clean(out_dir)
+        numbers = [int(m[1]) for p in generations.iterdir() if (m := _GENERATION.fullmatch(p.name))]
+        fresh = generations / f"g-{max(numbers, default=0) + 1}"
+        fresh.mkdir()
+        try:
+            yield fresh
+            previous = _switch(out_dir, fresh)
+        except BaseException:
+            if _current(generations) != fresh:
+                shutil.rmtree(fresh, ignore_errors=True)
+            raise
+        if previous is not None:
+            shutil.rmtree(previous, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``path`` (released by the system if the process dies)."""
+    with open(path, "a") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            raise OutputError(f"{path.parent.parent}: another kg build is writing here; wait until it has "
+                              "finished, or build into another --out directory") from exc
+        yield
+
+
+def _current(generations: Path) -> Path | None:
+    """The generation the output names show now (None before the first)."""
+    link = generations / CURRENT
+    return generations / os.readlink(link) if link.is_symlink() else None
+
+
+def _clean(out_dir: Path) -> None:
+    """Remove what killed builds left: generations not in use, links and files half made."""
+    generations = out_dir / GENERATIONS
+    current = _current(generations)
+    for entry in generations.iterdir():
+        if entry.name in (CURRENT, "lock") or entry == current:
+            continue
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry, ignore_errors=True)
+        else:
+            entry.unlink(missing_ok=True)
+    for entry in out_dir.iterdir():
+        if (_OLD_TEMPORARY.fullmatch(entry.name) and entry.is_file()) or _LINK_TEMPORARY.fullmatch(entry.name):
+            entry.unlink(missing_ok=True)
+
+
+def _switch(out_dir: Path, fresh: Path) -> Path | None:
+    """Show ``fresh`` under the output names with one rename; drop names it no longer has.
+    Return the generation shown before (None if there was none)."""
+    generations = fresh.parent
+    names = sorted(entry.name for entry in fresh.iterdir())
+    _adopt(out_dir, names)
+    for name in names:  # a name new in this build points at nothing until the switch
+        _link(out_dir / name, f"{GENERATIONS}/{CURRENT}/{name}")
+    previous = _current(generations)
+    _link(generations / CURRENT, fresh.name)  # the switch
+    _sync(generations)
+    for entry in out_dir.iterdir():
+        if _is_ours(entry) and entry.name not in names:
+            entry.unlink()
+    return previous
+
+
+def _adopt(out_dir: Path, names: list[str]) -> None:
+    """Turn plain output files (an older kg's, or a first build's) into links, showing the same content."""
+    generations = out_dir / GENERATIONS
+    plain = [name for name in names if (out_dir / name).exists() or (out_dir / name).is_symlink()]
+    plain = [name for name in plain if not _is_ours(out_dir / name)]
+    if not plain:
+        return
+    current = _current(generations)
+    if current is None:
+        current = generations / "g-0"
+        current.mkdir()
+        _link(generations / CURRENT, current.name)
+    for name in plain:
+        entry, kept = out_dir / name, current / name
+        if entry.is_dir() and not entry.is_symlink():
+            if not kept.exists():
+                shutil.copytree(entry, kept, copy_function=os.link, symlinks=True)
+            entry.rename(generations / f"adopted-{name}")  # removed by the next build's clean-up
+        elif not kept.exists() and not entry.is_symlink():
+            os.link(entry, kept)
+        _link(entry, f"{GENERATIONS}/{CURRENT}/{name}")
+
+
+def _is_ours(entry: Path) -> bool:
+    return entry.is_symlink() and os.readlink(entry).startswith(f"{GENERATIONS}/{CURRENT}/")
+
+
+def _link(path: Path, target: str) -> None:
+    """Make ``path`` a symbolic link to ``target``, replacing what is there in one rename."""
+    if path.is_symlink() and os.readlink(path) == target:
+        return
+    temporary = path.parent / f".{path.name}.link-tmp"
+    temporary.unlink(missing_ok=True)
+    try:
+        os.symlink(target, temporary)
+    except OSError as exc:
+        raise OutputError(f"{path.parent}: cannot make a symbolic link here ({exc.strerror}); kg build needs a "
+                          "file system with symbolic links for --out") from exc
+    os.replace(temporary, path)
+
+
+def _sync(directory: Path) -> None:
+    """Make a rename in ``directory`` durable (a power cut, not only a kill, keeps one generation)."""
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
