@@ -70,11 +70,7 @@ def build(inputs: tuple[Path, ...], out_dir: Path, store_dir: Path | None, prune
         result = run_build(inputs, progress=not quiet, workers=workers)
     for problem in result.skipped:
         click.echo(f"skipped {problem}", err=True)
-    try:
-        written = export_all(result.quads, out_dir, workers=workers) if result.documents else []
-    except OSError as exc:
-        raise click.ClickException(f"cannot write the graph to {out_dir} ({exc.strerror or exc}); files already "
-                                   "there are left whole; check the directory and the free space") from exc
+    written = _write_outputs(result, out_dir, workers) if result.documents else []
     if not quiet:
         c = result.counts()
         click.echo(f"{c['documents']} documents, {c['officials']} officials, {c['events']} events, "
@@ -96,6 +92,21 @@ def build(inputs: tuple[Path, ...], out_dir: Path, store_dir: Path | None, prune
         sys.exit(4)
     if result.skipped:
         sys.exit(3)
+
+
+def _write_outputs(result: BuildResult, out_dir: Path, workers: int) -> list[Path]:
+    """Write every output into a new generation and switch it in (kg.outputs); return them by the names users open."""
+    from kg.outputs import OutputError, new_generation
+
+    try:
+        with new_generation(out_dir) as generation:
+            written = export_all(result.quads, generation, workers=workers)
+    except OutputError as exc:
+        raise click.ClickException(str(exc)) from exc
+    except OSError as exc:
+        raise click.ClickException(f"cannot write the graph to {out_dir} ({exc.strerror or exc}); the files already "
+                                   "there are left whole; check the directory and the free space") from exc
+    return [out_dir / path.relative_to(generation) for path in written]
 
 
 def _check_shapes(spool: QuadSpool, out_dir: Path, quiet: bool) -> list[Violation]:

@@ -11,13 +11,15 @@ by the next build.  A lock keeps two builds from writing into one directory at t
 Anything else in ``DIR`` (a ``--store``, your own files) is left alone.
 
 Outputs that an older kg wrote as plain files are first taken into a generation of their own
-(hard links, no copying), so even the first switch is atomic; a directory (``officials/``) cannot
-be replaced by a link in one step, so there it is missing for an instant, once.
+(hard links, no copying), so even the first switch is atomic.  (A directory, ``officials/``, is
+swapped for its link in one step where Linux's renameat2 is available; elsewhere it is missing for an
+instant, once.)
 """
 
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import fcntl
 import os
 import re
@@ -29,7 +31,6 @@ GENERATIONS = ".generations"
 CURRENT = "current"
 _GENERATION = re.compile(r"g-(\d+)")
 _OLD_TEMPORARY = re.compile(r"\..+\.[a-z0-9_]{8}\.tmp")  # what export.open_atomic names a file being written
-_LINK_TEMPORARY = re.compile(r"\..+\.link-tmp")
 
 
 class OutputError(OSError):
@@ -52,13 +53,12 @@ def new_generation(out_dir: Path) -> Iterator[Path]:
         fresh.mkdir()
         try:
             yield fresh
-            previous = _switch(out_dir, fresh)
+            _switch(out_dir, fresh)
         except BaseException:
             if _current(generations) != fresh:
                 shutil.rmtree(fresh, ignore_errors=True)
             raise
-        if previous is not None:
-            shutil.rmtree(previous, ignore_errors=True)
+        _clean(out_dir)  # the previous generation
 
 
 @contextlib.contextmanager
@@ -91,25 +91,22 @@ def _clean(out_dir: Path) -> None:
         else:
             entry.unlink(missing_ok=True)
     for entry in out_dir.iterdir():
-        if (_OLD_TEMPORARY.fullmatch(entry.name) and entry.is_file()) or _LINK_TEMPORARY.fullmatch(entry.name):
+        if _OLD_TEMPORARY.fullmatch(entry.name) and entry.is_file():
             entry.unlink(missing_ok=True)
 
 
-def _switch(out_dir: Path, fresh: Path) -> Path | None:
-    """Show ``fresh`` under the output names with one rename; drop names it no longer has.
-    Return the generation shown before (None if there was none)."""
+def _switch(out_dir: Path, fresh: Path) -> None:
+    """Show ``fresh`` under the output names with one rename; drop names it no longer has."""
     generations = fresh.parent
     names = sorted(entry.name for entry in fresh.iterdir())
     _adopt(out_dir, names)
     for name in names:  # a name new in this build points at nothing until the switch
         _link(out_dir / name, f"{GENERATIONS}/{CURRENT}/{name}")
-    previous = _current(generations)
     _link(generations / CURRENT, fresh.name)  # the switch
     _sync(generations)
     for entry in out_dir.iterdir():
         if _is_ours(entry) and entry.name not in names:
             entry.unlink()
-    return previous
 
 
 def _adopt(out_dir: Path, names: list[str]) -> None:
@@ -129,8 +126,9 @@ def _adopt(out_dir: Path, names: list[str]) -> None:
         if entry.is_dir() and not entry.is_symlink():
             if not kept.exists():
                 shutil.copytree(entry, kept, copy_function=os.link, symlinks=True)
-            entry.rename(generations / f"adopted-{name}")  # removed by the next build's clean-up
-        elif not kept.exists() and not entry.is_symlink():
+            _swap_in_link(entry, f"{GENERATIONS}/{CURRENT}/{name}", generations / f"adopted-{name}")
+            continue
+        if not kept.exists() and not entry.is_symlink():
             os.link(entry, kept)
         _link(entry, f"{GENERATIONS}/{CURRENT}/{name}")
 
@@ -140,10 +138,12 @@ def _is_ours(entry: Path) -> bool:
 
 
 def _link(path: Path, target: str) -> None:
-    """Make ``path`` a symbolic link to ``target``, replacing what is there in one rename."""
+    """Make ``path`` a symbolic link to ``target``, replacing what is there in one rename (the link is
+    made among the generations, so a kill leaves nothing in the output directory itself)."""
     if path.is_symlink() and os.readlink(path) == target:
         return
-    temporary = path.parent / f".{path.name}.link-tmp"
+    temporary = path.parent / GENERATIONS / f"link-{path.name}" if path.parent.name != GENERATIONS else \
+        path.parent / f"link-{path.name}"
     temporary.unlink(missing_ok=True)
     try:
         os.symlink(target, temporary)
@@ -151,6 +151,26 @@ def _link(path: Path, target: str) -> None:
         raise OutputError(f"{path.parent}: cannot make a symbolic link here ({exc.strerror}); kg build needs a "
                           "file system with symbolic links for --out") from exc
     os.replace(temporary, path)
+
+
+def _swap_in_link(directory: Path, target: str, away: Path) -> None:
+    """Replace a real directory by a symbolic link to ``target``; the directory goes to ``away``
+    (removed by the clean-up)."""
+    os.symlink(target, away)  # made among the generations, then swapped with the directory
+    if not _exchange(away, directory):
+        away.unlink()
+        directory.rename(away)
+        _link(directory, target)
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two paths in one step (Linux renameat2 RENAME_EXCHANGE); False where it is not available."""
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return False
+    at_cwd, exchange = -100, 2
+    return renameat2(at_cwd, os.fsencode(first), at_cwd, os.fsencode(second), exchange) == 0
 
 
 def _sync(directory: Path) -> None:

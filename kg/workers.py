@@ -15,7 +15,7 @@ How a query is scheduled:
   then), then at lower and lower priorities the more processor time it has used (nice 5, 10, 15,
   19): a young query takes the processor before older ones.  (A lowered worker is replaced after the
   query, unless the system lets it take its priority back.)
-* A query that has used ``Limits.grace`` seconds of processor time (or run four times that long:
+* A query that has used ``Limits.grace`` seconds of processor time (or run twice that long:
   waiting for the processor is not what makes a query long) is *long*: at most ``Limits.long_queries``
   run at once, and one client holds at most half of them.  A query that would be one too many is
   stopped at ``grace``, its worker freed, and it waits (round-robin by client again) for a long
@@ -43,7 +43,7 @@ from pathlib import Path
 # of a normal process's
 _DEMOTION = ((1, 5), (2, 10), (4, 15), (6, 19))
 _LOWEST_PRIORITY = 19
-_WALL_GRACE = 4  # a query that has run this many graces (wall clock) is long however little processor it got
+_WALL_GRACE = 2  # a query that has run this many graces (wall clock) is long however little processor it got
 
 
 def cores() -> int:

@@ -4,6 +4,7 @@ small stand-in servers that fail or refuse."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import socket
 import subprocess
@@ -200,7 +201,12 @@ class Listener:
             if self.reply is None:
                 self.held.append(conn)  # accepted, never answered: a stalled server
             else:
-                conn.recv(65536)
+                request = b""
+                while b"\r\n\r\n" not in request:
+                    request += conn.recv(65536)
+                length = int(re.search(rb"Content-Length: (\d+)", request, re.I)[1])
+                while len(request.partition(b"\r\n\r\n")[2]) < length:
+                    request += conn.recv(65536)
                 conn.sendall(self.reply)
                 conn.close()
 
