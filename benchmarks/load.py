@@ -93,11 +93,13 @@ def request(port: int, target: str) -> tuple[int | str, float]:
 
 
 def _reason(body: bytes) -> str:
-    """The gist of an error answer: "stopped after 10 s", "busy: … long queries" …"""
+    """The gist of an error answer: stopped at the time limit, no place for a long query …"""
     text = body.decode("utf-8", "replace")
-    for gist in ("long queries", "queries are waiting", "no worker was free", "connections at once", "stopped after"):
+    for gist, label in (("long quer", "no place for a long query"), ("queries are waiting", "queue full"),
+                        ("no worker was free", "no worker free"), ("connections at once", "too many connections"),
+                        ("stopped after", "time limit")):
         if gist in text:
-            return f"({gist})"
+            return f"({label})"
     return f"({text[:40]})"
 
 

@@ -223,7 +223,8 @@ def query_cmd(graph: str, sparql: str | None, params: tuple[str, ...], list_ques
               help="Queries running past --grace that may run at once (default: one per core); "
                    "the next one is stopped at --grace, so short queries always find a worker.")
 @click.option("--grace", default=0.5, show_default=True, type=click.FloatRange(min=0),
-              help="Seconds after which a query counts as long (and runs at the lowest CPU priority).")
+              help="Seconds of processor time after which a query counts as long (and runs at the lowest CPU "
+                   "priority).")
 @click.option("--max-connections", default=256, show_default=True, type=click.IntRange(min=1),
               help="Connections served at once; more are answered 503 with Retry-After.")
 @click.option("--idle-timeout", default=10.0, show_default=True, type=click.FloatRange(min=0.01),

@@ -163,6 +163,8 @@ class Server:
                 conn.start_next_cycle()
         except (ConnectionError, asyncio.IncompleteReadError):
             pass
+        except Exception:  # a bug: say it where the operator sees it; this connection closes, the server goes on
+            traceback.print_exc(file=sys.stderr)
         finally:
             self.open -= 1
             writer.close()

@@ -7,7 +7,7 @@ the query code, so a replacement is ready in tens of milliseconds instead of hal
 How a query is scheduled:
 
 * It gets an idle worker at once if there is one; the pool keeps ``Limits.spare`` workers idle and
-  grows on demand up to ``Limits.workers`` processes (about 13 MB each, most of it shared).  When all
+  grows on demand up to ``Limits.workers`` processes (about 10 MB of their own each).  When all
   are busy it waits in a bounded queue; waiting queries are served round-robin by client address,
   so one client sending many queries does not delay another's.  A full queue, or a wait longer than
   ``Limits.wait``, is answered at once with ``BusyError`` (503 with ``Retry-After``).
@@ -39,8 +39,8 @@ from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 
-# (time a query has run, in Limits.demote_after, nice value from then on): CPU weights 1/3, 1/9, 1/28 and 1/68
-# of a normal process's
+# (processor time a query has used, in Limits.demote_after; nice value from then on): CPU weights 1/3, 1/9,
+# 1/28 and 1/68 of a normal process's
 _DEMOTION = ((1, 5), (2, 10), (4, 15), (6, 19))
 _LOWEST_PRIORITY = 19
 _WALL_GRACE = 2  # a query that has run this many graces (wall clock) is long however little processor it got
@@ -61,11 +61,11 @@ class Limits:
     time_limit: float = 10.0  # seconds a query may run
     workers: int = 0  # processes answering queries at once, at most; 0: 16 per core, at least 8
     long_queries: int = 0  # long queries running at once; 0: one per core, at most workers - 1
-    grace: float = 0.5  # seconds after which a query counts as long
+    grace: float = 0.5  # seconds of processor time after which a query counts as long
     queue: int = 0  # queries that may wait for a worker; 0: 4 per worker
     wait: float = 0.0  # seconds a query may wait for a worker; 0: the time limit
     spare: int = 2  # idle workers kept ready
-    demote_after: float = 0.05  # seconds after which a query runs at a lower CPU priority
+    demote_after: float = 0.05  # seconds of processor time after which a query runs at a lower CPU priority
 
     def resolved(self) -> Limits:
         workers = self.workers or max(8, 16 * cores())
@@ -381,9 +381,11 @@ class WorkerPool:
         if not ticket.ready.wait(self.limits.time_limit):
             with self._lock:
                 if self._for_slot.remove(ticket):
-                    raise BusyError(f"{self.limits.long_queries} long queries ran for the {self.limits.time_limit:g} s "
-                                    "this one waited; it was stopped after its first "
-                                    f"{self.limits.grace:g} s", self._retry_after_locked())
+                    limits = self.limits
+                    raise BusyError(f"no place for one more long query freed up in {limits.time_limit:g} s "
+                                    f"({limits.long_queries} run at once, {max(1, limits.long_queries // 2)} per "
+                                    f"client); this one was stopped after {limits.grace:g} s of processor time",
+                                    self._retry_after_locked())
         with self._lock:  # the slot was handed over under the ticket's name: take it under the query's
             self._long[slot] = self._long.pop(ticket)
 
