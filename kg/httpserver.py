@@ -23,6 +23,7 @@ import asyncio
 import contextlib
 import functools
 import resource
+import signal
 import socket
 import sys
 import threading
@@ -117,8 +118,14 @@ class Server:
             tasks.add(task)
             try:
                 await self._connection(reader, writer, executor)
+            except asyncio.CancelledError:
+                pass  # the server is stopping
             finally:
                 tasks.discard(task)
+
+        if threading.current_thread() is threading.main_thread():  # Ctrl-C and SIGTERM stop it in order
+            for signum in (signal.SIGINT, signal.SIGTERM):
+                self._loop.add_signal_handler(signum, self._stop.set)
 
         server = await asyncio.start_server(accepted, sock=self.socket, backlog=self.limits.backlog,
                                             limit=self.limits.header_bytes)
