@@ -218,7 +218,8 @@ def query_cmd(graph: str, sparql: str | None, params: tuple[str, ...], list_ques
 @click.option("--time-limit", default=10.0, show_default=True, help="Seconds a query may run before it is stopped.")
 @click.option("--max-rows", default=10_000, show_default=True, help="Rows (or triples) a result may have at most.")
 @click.option("--workers", default=0, type=click.IntRange(min=0),
-              help="Queries answered at the same time (default: two per processor core, at least 4).")
+              help="Queries answered at the same time, at most: worker processes are started as needed "
+                   "(default: 16 per processor core, at least 8).")
 @click.option("--long-queries", default=0, type=click.IntRange(min=0),
               help="Queries running past --grace that may run at once (default: one per core); "
                    "the next one is stopped at --grace, so short queries always find a worker.")
