@@ -67,7 +67,8 @@ def spans_to_tag(page: Page, lines: list[tuple[int, int]]) -> list[tuple[int, in
         stops = [m.start() for m in _CLAUSE_STOP.finditer(text, a, b)]
         for m in anchors.finditer(text, a, b):
             k = bisect_left(stops, m.start())
-            lo, hi = (stops[k - 1] + 1 if k else a), (stops[k] if k < len(stops) else b)
+            # the clause, with the mark that ends it: the tagger reads a name's end better before a comma
+            lo, hi = (stops[k - 1] + 1 if k else a), (stops[k] + 1 if k < len(stops) else b)
             before, after = _LIST_WINDOW if m.group() in lists else _TITLE_WINDOW
             end = m.end() + after
             if any(d in text[m.end():m.end() + _DOTTED_NAME_ROOM] for d in _DOTS):
@@ -133,7 +134,9 @@ def mend(text: str, tokens: list[Token]) -> list[Token]:
             continue
         dotted = any(d in word for d in _DOTS)
         ends_in_word = text.startswith(_longer_follow_words(), t.end - 1)  # 王五一 | 行
-        if not dotted and ((len(word) >= 3 and ends_in_word) or (len(word) >= 4 and word[-1] in _AFTER_NAME)):
+        runs_on = k < len(tokens) and tokens[k].tag != "w"  # 张德广和委员会…, not 司马清和，
+        if not dotted and ((len(word) >= 3 and ends_in_word) or (len(word) >= 4 and word[-1] in _AFTER_NAME
+                                                                   and runs_on)):
             out += [Token(t.start, t.end - 1, "PER"), Token(t.end - 1, t.end, "c")]
             continue
         nxt = tokens[k] if k < len(tokens) else None
