@@ -90,13 +90,14 @@ def _counties() -> tuple[tuple[Division, Division], ...]:
 @cache
 def _party_departments() -> tuple[str, ...]:
     return tuple(o.form for o in lexicon.organs().values()
-                 if o.kind == "sub" and o.parent == "委" and o.form.endswith("部") and len(o.form) == 3)
+                 if o.scope == "sub" and o.parent == "委" and o.form.endswith("部") and len(o.form) == 3)
 
 
 @cache
 def _bureaus() -> tuple[str, ...]:
-    return tuple(o.form[:-1] for o in lexicon.organs().values()
-                 if o.kind == "core" and o.form.endswith("局") and o.form == o.normal and len(o.form) <= 5)
+    """Names of bureaus (教育 of 教育局): organs.tsv holds suffixes, not bodies, so they are listed here."""
+    return ("公安", "教育", "财政", "民政", "水利", "林业", "司法", "审计", "统计", "商务", "交通运输", "农业农村",
+            "自然资源", "生态环境", "应急管理", "市场监管", "卫生健康", "文化和旅游", "住房和城乡建设")
 
 
 class _Writer:

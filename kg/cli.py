@@ -63,7 +63,6 @@ def build(inputs: tuple[Path, ...], out_dir: Path, store_dir: Path | None, prune
 
     Example: kg build corpus/ --out output/ --workers 2
     """
-    from kg.export import export_all
     from kg.pipeline import build as run_build
 
     timing.reset()
@@ -80,11 +79,7 @@ def build(inputs: tuple[Path, ...], out_dir: Path, store_dir: Path | None, prune
         click.echo(f"skipped {problem}", err=True)
     # with several workers the check runs in its own process while the files and pages are written
     check = None if no_validate or not result.documents else _start_check(result.quads, workers > 1)
-    try:
-        written = export_all(result.quads, out_dir, workers=workers) if result.documents else []
-    except OSError as exc:
-        raise click.ClickException(f"cannot write the graph to {out_dir} ({exc.strerror or exc}); files already "
-                                   "there are left whole; check the directory and the free space") from exc
+    written = _write_outputs(result, out_dir, workers) if result.documents else []
     if not quiet:
         for path in written:
             if path.parent == out_dir:
@@ -111,6 +106,22 @@ def build(inputs: tuple[Path, ...], out_dir: Path, store_dir: Path | None, prune
         sys.exit(4)
     if result.skipped:
         sys.exit(3)
+
+
+def _write_outputs(result: BuildResult, out_dir: Path, workers: int) -> list[Path]:
+    """Write every output into a new generation and switch it in (kg.outputs); return them by the names users open."""
+    from kg.export import export_all
+    from kg.outputs import OutputError, new_generation
+
+    try:
+        with new_generation(out_dir) as generation:
+            written = export_all(result.quads, generation, workers=workers)
+    except OutputError as exc:
+        raise click.ClickException(str(exc)) from exc
+    except OSError as exc:
+        raise click.ClickException(f"cannot write the graph to {out_dir} ({exc.strerror or exc}); the files already "
+                                   "there are left whole; check the directory and the free space") from exc
+    return [out_dir / path.relative_to(generation) for path in written]
 
 
 def _start_check(spool: QuadSpool, fork: bool) -> Callable[[], list[Violation]]:
@@ -232,18 +243,32 @@ def query_cmd(graph: str, sparql: str | None, params: tuple[str, ...], list_ques
               help="Address to listen on; the default answers this machine only.")
 @click.option("--time-limit", default=10.0, show_default=True, help="Seconds a query may run before it is stopped.")
 @click.option("--max-rows", default=10_000, show_default=True, help="Rows (or triples) a result may have at most.")
-@click.option("--workers", default=2, show_default=True, help="Queries answered at the same time.")
+@click.option("--workers", default=0, type=click.IntRange(min=0),
+              help="Queries answered at the same time, at most: worker processes are started as needed "
+                   "(default: 16 per processor core, at least 8).")
+@click.option("--long-queries", default=0, type=click.IntRange(min=0),
+              help="Queries running past --grace that may run at once (default: one per core); "
+                   "the next one is stopped at --grace, so short queries always find a worker.")
+@click.option("--grace", default=0.5, show_default=True, type=click.FloatRange(min=0),
+              help="Seconds of processor time after which a query counts as long (and runs at the lowest CPU "
+                   "priority).")
+@click.option("--max-connections", default=256, show_default=True, type=click.IntRange(min=1),
+              help="Connections served at once; more are answered 503 with Retry-After.")
+@click.option("--idle-timeout", default=10.0, show_default=True, type=click.FloatRange(min=0.01),
+              help="Seconds a connection may stay silent, and a request may take to arrive, before it is closed.")
 @click.option("--views", "views_dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
               help="Directory of graph views (graph.html …) to link from the page "
                    "(default: the output directory the graph is in).")
-def serve(graph: str, port: int, host: str, time_limit: float, max_rows: int, workers: int,
-          views_dir: Path | None) -> None:
+def serve(graph: str, port: int, host: str, time_limit: float, max_rows: int, workers: int, long_queries: int,
+          grace: float, max_connections: int, idle_timeout: float, views_dir: Path | None) -> None:
     """Serve a read-only SPARQL 1.1 endpoint and a query page for a graph file, --out or --store directory.
 
     Example: kg serve output/ --port 7878
     """
     from kg import query
     from kg import serve as serving
+    from kg.httpserver import ConnectionLimits
+    from kg.workers import Limits, WorkerPool, WorkerStartError
 
     try:
         database, temporary = serving.prepare_database(graph)
@@ -251,11 +276,11 @@ def serve(graph: str, port: int, host: str, time_limit: float, max_rows: int, wo
         raise click.ClickException(str(exc)) from exc
     pool = None
     try:
-        pool = serving.WorkerPool(database, workers, time_limit)
+        pool = WorkerPool(database, limits=Limits(time_limit, workers, long_queries, grace))
         views = views_dir or serving.views_of(graph)
         endpoint = serving.Endpoint(pool, max_rows, views, title=f"officials-kg: {graph}")
         try:
-            server = serving.make_server(endpoint, host, port)
+            server = serving.make_server(endpoint, host, port, ConnectionLimits(max_connections, idle_timeout))
         except OSError as exc:
             raise click.ClickException(f"cannot listen on {host}:{port} ({exc.strerror}); try another --port") from exc
         click.echo(f"serving {graph} at http://{host}:{server.server_address[1]}/ (SPARQL endpoint /sparql); "
@@ -267,7 +292,7 @@ def serve(graph: str, port: int, host: str, time_limit: float, max_rows: int, wo
             pass
         finally:
             server.server_close()
-    except query.QueryError as exc:
+    except WorkerStartError as exc:
         raise click.ClickException(str(exc)) from exc
     finally:
         if pool:
@@ -280,8 +305,12 @@ def serve(graph: str, port: int, host: str, time_limit: float, max_rows: int, wo
 @click.argument("graph")
 @click.option("--endpoint", required=True, help="SPARQL 1.1 Graph Store Protocol URL, e.g. http://HOST:7878/store.")
 @click.option("--retries", default=4, show_default=True, help="Tries after a failed upload, with growing pauses.")
+@click.option("--timeout", default=30.0, show_default=True, type=click.FloatRange(min=0.1),
+              help="Seconds to keep trying one graph (connecting, waiting for the answer, retrying) before stopping.")
+@click.option("--from", "start", metavar="GRAPH-IRI",
+              help="Push only the graphs from this one on (in IRI order), e.g. to go on after a push that stopped.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only errors.")
-def push(graph: str, endpoint: str, retries: int, quiet: bool) -> None:
+def push(graph: str, endpoint: str, retries: int, timeout: float, start: str | None, quiet: bool) -> None:
     """Upload each document's named graph (from a --store or --out directory, or graph.trig) to a SPARQL
     server, replacing the graph there: pushing twice changes nothing.
 
@@ -291,12 +320,13 @@ def push(graph: str, endpoint: str, retries: int, quiet: bool) -> None:
     from kg.push import push as run_push
 
     try:
-        report = run_push(graph, endpoint, retries)
+        report = run_push(graph, endpoint, retries, timeout=timeout, start=start)
     except PushError as exc:
         raise click.ClickException(str(exc)) from exc
     if not quiet:
+        skipped = f", {report.skipped} before --from left out" if report.skipped else ""
         click.echo(f"pushed {report.graphs} document graphs ({report.triples} triples) to {endpoint} "
-                   f"in {report.seconds:.1f} s")
+                   f"in {report.seconds:.1f} s{skipped}")
 
 
 @main.command(name="eval")

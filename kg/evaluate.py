@@ -28,6 +28,8 @@ from rdflib import Graph
 from rdflib.query import ResultRow
 from rdflib.term import Node
 
+from kg.vocab import EVENT_CLASSES
+
 OK_NAMESPACE = "https://w3id.org/officials-kg/ontology#"
 SPARQL_PREFIXES = {
     "ok": OK_NAMESPACE,
@@ -35,7 +37,7 @@ SPARQL_PREFIXES = {
     "skos": "http://www.w3.org/2004/02/skos/core#",
     "prov": "http://www.w3.org/ns/prov#",
 }
-EVENT_TYPES = ("Inspection", "CondolenceVisit", "Research", "Meeting")
+EVENT_TYPES = tuple(EVENT_CLASSES)  # the kinds of event the ontology declares
 PRF_METRICS = (
     "officials",
     "posts_title",

@@ -132,7 +132,8 @@ def export_all(graph: QuadSpool | Dataset, out_dir: Path, formats: tuple[str, ..
         here = [job for job in jobs if job[0] is write_html] or jobs[:1]
         forked = [(context.Process(target=writer, args=(spool, path), daemon=True), path)
                   for writer, path in jobs if (writer, path) not in here]
-        for process, _ in forked:
+        for process, path in forked:
+            path.touch()  # the pages list the data files: they must be there already, whichever finishes first
             process.start()
     written = []
     for writer, path in here:

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-_SUFFIXES = ("特别行政区", "自治区", "自治州", "自治县", "地区", "省", "市", "区", "县", "旗", "盟", "州")
-_LEVEL_OF_SUFFIX = {"特别行政区": "省", "自治区": "省", "自治州": "州", "自治县": "县", "地区": "市", "省": "省",
+_SUFFIXES = ("特别行政区", "自治区", "自治州", "自治县", "自治旗", "地区", "省", "市", "区", "县", "旗", "盟", "州")
+_LEVEL_OF_SUFFIX = {"特别行政区": "省", "自治区": "省", "自治州": "州", "自治县": "县", "自治旗": "县", "地区": "市",
+                    "省": "省",
                     "市": "市", "区": "区", "县": "县", "旗": "县", "盟": "市", "州": "州"}
 _PLACEHOLDERS = {"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"}
 
@@ -40,11 +41,24 @@ class Division:
 
 
 def short_name(name: str) -> str:
-    """东城区 → 东城; names left shorter than two characters stay whole (城区)."""
+    """东城区 → 东城; 凉山彝族自治州 → 凉山 (the ethnic groups go too); names left shorter than two
+    characters stay whole (城区)."""
     for suffix in _SUFFIXES:
         if name.endswith(suffix) and len(name) - len(suffix) >= 2:
-            return name[: -len(suffix)]
+            short = name[: -len(suffix)]
+            if suffix.startswith("自治"):
+                while (group := next((g for g in _ethnic_groups() if short.endswith(g)), None)) and \
+                        len(short) - len(group) >= 2:
+                    short = short[: -len(group)]
+            return short
     return name
+
+
+@cache
+def _ethnic_groups() -> tuple[str, ...]:
+    from kg import lexicon
+
+    return tuple(sorted(lexicon.ethnic_groups(), key=len, reverse=True))
 
 
 def _table_path() -> Path:

@@ -14,6 +14,7 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from kg.load import printable
 from kg.pipeline import BuildResult, build
 from kg.store import FileRecord, GraphStore, put_spool
 
@@ -41,7 +42,8 @@ def file_digest(path: Path) -> str | None:
 
 
 def _key(path: Path | str) -> str:
-    return str(Path(path).resolve())
+    """The input file's absolute path as the store remembers it (printable: files.json is UTF-8)."""
+    return printable(str(Path(path).resolve()))
 
 
 def build_into_store(inputs: list[Path], store: GraphStore, *, workers: int = 1, prune: bool = False,

@@ -1,15 +1,19 @@
 """Rules as data: the lexicons under ``kg/data`` loaded once and validated.
 
-Every file is UTF-8 text; ``#`` starts a comment line.  A malformed line raises
-``LexiconError`` naming the file, the line and the columns it expects, so a
-typo in a rule file fails loudly at start-up instead of silently matching less.
+Every file is UTF-8 text; ``#`` starts a comment line. A bad entry (a wrong number of columns, a value
+that is not one of those allowed, a number that is not one, a key given twice, a reference to nothing)
+raises ``LexiconError`` naming the file and the line, so a typo in a rule file fails loudly at start-up
+instead of silently matching less.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+
+from kg.vocab import EVENT_CLASSES
 
 
 class LexiconError(ValueError):
@@ -22,43 +26,80 @@ def _lines(name: str) -> list[tuple[int, str]]:
             if line.strip() and not line.lstrip().startswith("#")]
 
 
-def _rows(name: str, columns: tuple[str, ...]) -> list[list[str]]:
-    rows = []
+@dataclass(frozen=True)
+class _Row:
+    """One entry of a tab-separated rule file, which knows where it was written."""
+
+    file: str
+    line: int
+    cells: dict[str, str]
+
+    def where(self) -> str:
+        return f"kg/data/{self.file} line {self.line}"
+
+    def __getitem__(self, column: str) -> str:
+        return self.cells[column]
+
+    def choice(self, column: str, allowed: Collection[str]) -> str:
+        value = self.cells[column]
+        if value not in allowed:
+            raise LexiconError(f"{self.where()}: {column} {value!r} is not one of {sorted(allowed)}")
+        return value
+
+    def dash(self, column: str) -> str | None:
+        value = self.cells[column]
+        return None if value == "-" else value
+
+    def number(self, column: str) -> int:
+        value = self.cells[column]
+        if not value.isdigit():
+            raise LexiconError(f"{self.where()}: {column} {value!r} is not a whole number")
+        return int(value)
+
+
+def _rows(name: str, columns: tuple[str, ...], key: str | None = None) -> list[_Row]:
+    """The entries of a rule file; with ``key``, a value of that column given twice is an error."""
+    rows: list[_Row] = []
+    seen: dict[str, int] = {}
     for n, line in _lines(name):
         cells = line.split("\t")
         if len(cells) != len(columns):
             raise LexiconError(
                 f"kg/data/{name} line {n}: expected {len(columns)} tab-separated columns "
                 f"({', '.join(columns)}), found {len(cells)}: {line!r}")
-        rows.append([c.strip() for c in cells])
+        row = _Row(name, n, dict(zip(columns, (c.strip() for c in cells), strict=True)))
+        if key is not None:
+            if row[key] in seen:
+                raise LexiconError(f"{row.where()}: {row[key]!r} is given again (first on line {seen[row[key]]})")
+            seen[row[key]] = n
+        rows.append(row)
     return rows
 
 
-def _choice(name: str, value: str, allowed: set[str]) -> str:
-    if value not in allowed:
-        raise LexiconError(f"kg/data/{name}: {value!r} is not one of {sorted(allowed)}")
-    return value
-
-
-def _dash(value: str) -> str | None:
-    return None if value == "-" else value
+TITLE_KINDS = ("official", "generic", "role")
+ORGAN_KINDS = ("party", "state", "congress", "cppcc", "judicial", "people", "military",
+               "company", "school", "academy", "association", "media", "hospital")
+# posts in these make officials (ok:Official): a 主席 of an association or a 校长 of a university too, as
+# news reports them (their roles, 会长 or 教授, never do); companies, academies, media, hospitals do not
+PUBLIC_KINDS = frozenset(ORGAN_KINDS[:7]) | {"association", "school"}
 
 
 @dataclass(frozen=True)
 class Title:
     word: str
+    kind: str  # official | generic | role
     level: str | None  # 市长 names the level 市 by itself
     default_organ: str | None
     national_organ: str | None
-    after_name: bool
 
 
 @dataclass(frozen=True)
 class Organ:
     form: str
     normal: str
-    kind: str  # core | sub
-    parent: str | None
+    kind: str  # one of ORGAN_KINDS
+    scope: str  # unit | sub | whole
+    parent: str | None  # the committee a department (sub) belongs to when the text names none
     full_name: str | None
     town_normal: str | None  # the form used for a town, where it differs (人大 for 人大常委会)
 
@@ -92,33 +133,46 @@ def ethnic_name_parts() -> frozenset[str]:
 
 @cache
 def titles() -> dict[str, Title]:
-    cols = ("title", "level", "default_organ", "national_organ", "after_name")
-    out = {}
-    for word, level, organ, national, after in _rows("titles.tsv", cols):
-        out[word] = Title(word, _dash(level), _dash(organ), _dash(national),
-                          _choice("titles.tsv", after, {"yes", "no"}) == "yes")
-    return out
+    rows = _rows("titles.tsv", ("title", "kind", "level", "default_organ", "national_organ"), key="title")
+    return {r["title"]: Title(r["title"], r.choice("kind", TITLE_KINDS), r.dash("level"), r.dash("default_organ"),
+                              r.dash("national_organ")) for r in rows}
 
 
 @cache
 def organs() -> dict[str, Organ]:
-    cols = ("form", "normal", "kind", "parent", "full_name", "town_normal")
-    out = {}
-    for form, normal, kind, parent, full, town in _rows("organs.tsv", cols):
-        out[form] = Organ(form, normal, _choice("organs.tsv", kind, {"core", "sub"}), _dash(parent), _dash(full),
-                          _dash(town))
+    rows = _rows("organs.tsv", ("form", "normal", "kind", "scope", "parent", "full_name", "town_normal"), key="form")
+    out = {r["form"]: Organ(r["form"], r["normal"], r.choice("kind", ORGAN_KINDS),
+                            r.choice("scope", ("unit", "sub", "whole")), r.dash("parent"), r.dash("full_name"),
+                            r.dash("town_normal")) for r in rows}
+    for r in rows:
+        if r.dash("parent") is not None and r["parent"] not in out:
+            raise LexiconError(f"{r.where()}: the parent {r['parent']!r} is not a form of this file")
     return out
 
 
 @cache
+def org_prefixes() -> dict[str, str]:
+    """Words that open an organisation: national (中央, 国家 …) or the party's name (中共)."""
+    return {r["prefix"]: r.choice("meaning", ("national", "party"))
+            for r in _rows("org_prefixes.tsv", ("prefix", "meaning"), key="prefix")}
+
+
+@cache
+def ethnic_groups() -> frozenset[str]:
+    return frozenset(w for _, line in _lines("ethnic_groups.txt") for w in line.split())
+
+
+@cache
+def countries() -> frozenset[str]:
+    return frozenset(w for _, line in _lines("countries.txt") for w in line.split())
+
+
+@cache
 def admin_suffixes() -> dict[str, AdminSuffix]:
-    cols = ("suffix", "level", "class", "min_name", "max_name", "whole")
-    out = {}
-    for suffix, level, cls, lo, hi, whole in _rows("admin_levels.tsv", cols):
-        _choice("admin_levels.tsv", cls, {"AdministrativeRegion", "Facility"})
-        out[suffix] = AdminSuffix(suffix, level, cls, int(lo), int(hi),
-                                  _choice("admin_levels.tsv", whole, {"yes", "no"}) == "yes")
-    return out
+    rows = _rows("admin_levels.tsv", ("suffix", "level", "class", "min_name", "max_name", "whole"), key="suffix")
+    classes = ("AdministrativeRegion", "Facility")
+    return {r["suffix"]: AdminSuffix(r["suffix"], r["level"], r.choice("class", classes), r.number("min_name"),
+                                     r.number("max_name"), r.choice("whole", ("yes", "no")) == "yes") for r in rows}
 
 
 @cache
@@ -128,37 +182,38 @@ def facility_suffixes() -> tuple[str, ...]:
 
 @cache
 def event_triggers() -> dict[str, str]:
-    classes = {"Inspection", "CondolenceVisit", "Research", "Meeting", "lead"}
-    return {w: _choice("event_triggers.tsv", c, classes) for w, c in _rows("event_triggers.tsv", ("word", "class"))}
+    """Trigger word → the kind of event it makes (a class of the ontology), or "lead" (an event of no kind)."""
+    classes = (*EVENT_CLASSES, "lead")
+    return {r["word"]: r.choice("class", classes) for r in _rows("event_triggers.tsv", ("word", "class"), key="word")}
 
 
 @cache
 def discourse() -> dict[str, frozenset[str]]:
     kinds = {"speech", "follow", "participant", "leaders_list", "pronoun", "anaphor_place", "boundary",
-             "commission", "in_event", "same_day", "hearing"}
+             "commission", "in_event", "same_day", "hearing", "speaker", "escort", "led_by", "determiner", "locative"}
     out: dict[str, set[str]] = {k: set() for k in kinds}
-    for kind, word in _rows("discourse.tsv", ("kind", "word")):
-        out[_choice("discourse.tsv", kind, kinds)].add(word)
+    for r in _rows("discourse.tsv", ("kind", "word")):
+        out[r.choice("kind", kinds)].add(r["word"])
     return {k: frozenset(v) for k, v in out.items()}
 
 
 @cache
 def byline_roles() -> dict[str, BylineRole]:
-    rows = _rows("byline_roles.tsv", ("word", "role", "position"))
-    return {w: BylineRole(w, r, _choice("byline_roles.tsv", p, {"before", "after"})) for w, r, p in rows}
+    rows = _rows("byline_roles.tsv", ("word", "role", "position"), key="word")
+    return {r["word"]: BylineRole(r["word"], r["role"], r.choice("position", ("before", "after"))) for r in rows}
 
 
 @cache
 def person_roles() -> dict[str, str]:
-    return dict(_rows("person_roles.tsv", ("word", "role")))
+    return {r["word"]: r["role"] for r in _rows("person_roles.tsv", ("word", "role"), key="word")}
 
 
 @cache
 def boilerplate() -> dict[str, tuple[str, ...]]:
     kinds = {"cut", "drop", "spam", "breadcrumb", "crumb_skip", "footer", "outlet"}
     out: dict[str, list[str]] = {k: [] for k in kinds}
-    for kind, text in _rows("boilerplate.tsv", ("kind", "text")):
-        out[_choice("boilerplate.tsv", kind, kinds)].append(text.lower())
+    for r in _rows("boilerplate.tsv", ("kind", "text")):
+        out[r.choice("kind", kinds)].append(r["text"].lower())
     return {k: tuple(v) for k, v in out.items()}
 
 
@@ -180,12 +235,13 @@ class NodeClass:
 def network_classes() -> dict[str, NodeClass]:
     """Node classes of the views and network figures, in legend order."""
     classes = {"Official", "Person", "Organization", "Place", "Event", "Document"}
-    rows = _rows("network_classes.tsv", ("class", "word", "colour", "shape", "symbol"))
-    return {row[0]: NodeClass(_choice("network_classes.tsv", row[0], classes), *row[1:]) for row in rows}
+    rows = _rows("network_classes.tsv", ("class", "word", "colour", "shape", "symbol"), key="class")
+    return {r["class"]: NodeClass(r.choice("class", classes), r["word"], r["colour"], r["shape"], r["symbol"])
+            for r in rows}
 
 
 @cache
 def edge_words() -> dict[str, str]:
     """Edge kind → the Chinese word drawn on the edge."""
     kinds = {"post", "jurisdiction", "leader", "participant", "place", "partOf", "source", "visited", "together"}
-    return {_choice("network_edges.tsv", k, kinds): w for k, w in _rows("network_edges.tsv", ("kind", "word"))}
+    return {r.choice("kind", kinds): r["word"] for r in _rows("network_edges.tsv", ("kind", "word"), key="kind")}

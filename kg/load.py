@@ -9,6 +9,7 @@ UTF-8, GB18030/GBK, Big5 and UTF-16, often without a reliable declaration.
 from __future__ import annotations
 
 import codecs
+import datetime
 import html
 import json
 import os
@@ -22,6 +23,7 @@ from collections.abc import Callable, Iterable, Iterator
 from functools import cache
 from html.entities import html5
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import charset_normalizer
 
@@ -57,6 +59,10 @@ _META_CHARSET = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9_.:+
 # The byte limit spares reading such a file at all (a .jsonl feed has none: its records are checked).
 MAX_ARTICLE_CHARS = 100_000
 MAX_FILE_BYTES = 16 * 2**20
+# A .jsonl feed is read whole and all its records are held while they are analysed (about 40 bytes
+# a character), so it is bounded too; a line holds one article (JSON may spell a character in 6 bytes).
+MAX_JSONL_BYTES = 32 * 2**20
+MAX_LINE_BYTES = 2**20
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
 # Code points that text does not contain: controls, private use, surrogates, unassigned.
 _NOT_TEXT = frozenset({"Cc", "Co", "Cs", "Cn"})
@@ -72,7 +78,30 @@ _FILE_KINDS = ((stat.S_ISFIFO, "named pipe"), (stat.S_ISSOCK, "socket"), (stat.S
 
 
 class LoadError(ValueError):
-    """A file or JSONL line that cannot become a ``SourceText``; the message names it and the fix."""
+    """A file or JSONL line that cannot become a ``SourceText`` (or a metadata value that was dropped);
+    the message names it and the fix."""
+
+
+def printable(text: str) -> str:
+    """A file name or path as text that any output can hold: bytes that are not UTF-8 (which Python keeps
+    as lone surrogates) and characters that text and IRIs must not contain (controls, private use,
+    non-characters) are written as escapes (\\xff, \\x01, \\uffff), so the document id and its IRI
+    stay valid and the file is still told apart from others."""
+    return text if _PRINTABLE.fullmatch(text) else "".join(map(_printable_char, text))
+
+
+# ASCII without controls, and the ranges of RFC 3987's ucschar (what an IRI may hold beyond ASCII)
+_PRINTABLE = re.compile("[\x20-\x7e\xa0-\ud7ff\uf900-\ufdcf\ufdf0-\uffef"
+                        "\U00010000-\U0001fffd\U00020000-\U0002fffd\U00030000-\U0003fffd]*")
+
+
+def _printable_char(char: str) -> str:
+    code = ord(char)
+    if _PRINTABLE.fullmatch(char):
+        return char
+    if 0xDC80 <= code <= 0xDCFF:  # a byte that is not UTF-8, as os.fsdecode keeps it
+        return f"\\x{code - 0xDC00:02x}"
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 
 
 def iter_inputs(paths: Iterable[str | Path], on_skip: Callable[[str], None] | None = None) -> Iterator[Path]:
@@ -101,7 +130,7 @@ def _walk(directory: Path, seen: set[str], on_skip: Callable[[str], None] | None
     try:
         entries = sorted(directory.iterdir(), key=lambda entry: entry.name)
     except OSError as error:
-        problem = f"{directory}: cannot list the directory ({error.strerror}); check its permissions"
+        problem = printable(f"{directory}: cannot list the directory ({error.strerror}); check its permissions")
         if on_skip is None:
             raise LoadError(problem) from error
         on_skip(problem)  # the other directories are still read
@@ -109,8 +138,8 @@ def _walk(directory: Path, seen: set[str], on_skip: Callable[[str], None] | None
     for entry in entries:
         if entry.is_dir():
             if on_skip and entry.is_symlink() and _is_loop(directory, entry):
-                on_skip(f"{entry}: symlink loop (it points to {os.path.realpath(entry)}, which contains it); "
-                        "not followed, the files in it are read once")
+                on_skip(printable(f"{entry}: symlink loop (it points to {os.path.realpath(entry)}, which contains "
+                                  "it); not followed, the files in it are read once"))
                 continue
             yield from _walk(entry, seen, on_skip)
         elif entry.suffix.lower() in SUFFIXES and _first_visit(entry, seen):
@@ -148,31 +177,41 @@ def load_with_errors(path: str | Path) -> tuple[list[SourceText], list[LoadError
     """Load one file and return its records with the problems found, without raising them.
 
     One bad line in a feed should not cost the other articles, so problems are
-    collected (a whole-file problem is the only error, with no records).
+    collected (a whole-file problem is the only error, with no records); a bad metadata
+    value is a problem too, but its record is kept without it.  Names and messages are
+    ``printable`` whatever bytes the file name holds.
     """
     path = Path(path)
     suffix = path.suffix.lower()
     try:
-        data = _read(path, None if suffix == ".jsonl" else MAX_FILE_BYTES)
+        data = _read(path, MAX_JSONL_BYTES if suffix == ".jsonl" else MAX_FILE_BYTES)
         if suffix == ".jsonl":
-            return _load_jsonl(path, data)
-        if suffix in _HTML_SUFFIXES:
-            return [_load_html(path, data)], []
-        raw, encoding = _decode(data, str(path))
-        _check_article(raw, str(path), encoding)
-        return [_plain(path.name, path, raw, encoding)], []
+            records, errors = _load_jsonl(path, data)
+        elif suffix in _HTML_SUFFIXES:
+            records, errors = _load_html(path, data)
+        else:
+            raw, encoding = _decode(data, str(path))
+            _check_article(raw, str(path), encoding)
+            records, errors = [_plain(path.name, path, raw, encoding)], []
     except LoadError as error:
-        return [], [error]
+        records, errors = [], [error]
+    return records, [LoadError(printable(str(error))) for error in errors]
 
 
-def _read(path: Path, limit: int | None) -> bytes:
+def _read(path: Path, limit: int) -> bytes:
     """The file's bytes; only a regular file is opened (opening a named pipe would wait forever)."""
     try:
         info = path.stat()
         kind = next((name for is_kind, name in _FILE_KINDS if is_kind(info.st_mode)), None)
         if kind is not None:
             raise LoadError(f"{path}: not a regular file (a {kind}); {_ONLY_ARTICLES}")
-        if limit is not None and info.st_size > limit:
+        if info.st_size > limit and path.suffix.lower() == ".jsonl":
+            raise LoadError(
+                f"{path}: too large for one feed ({info.st_size / 2**20:.1f} MB; the limit is {limit // 2**20} MB); "
+                f"split it into files of whole lines, e.g. `split -C {limit // 2**20 - 1}m --additional-suffix=.jsonl "
+                f"{path.name} part-`"
+            )
+        if info.st_size > limit:
             raise LoadError(
                 f"{path}: too large for one article ({info.st_size / 2**20:.1f} MB; the limit is "
                 f"{limit // 2**20} MB); split it into articles, e.g. a .jsonl file with one article per line"
@@ -186,8 +225,8 @@ def _read(path: Path, limit: int | None) -> bytes:
 
 def _plain(source: str, path: Path, raw: str, encoding: str, **metadata: str | None) -> SourceText:
     return SourceText(
-        source=source,
-        path=str(path),
+        source=printable(source),
+        path=printable(str(path)),
         raw=raw,
         encoding=encoding,
         text=raw,
@@ -366,21 +405,61 @@ def _declared_charset(data: bytes) -> str | None:
 
 
 def _load_jsonl(path: Path, data: bytes) -> tuple[list[SourceText], list[LoadError]]:
-    raw, encoding = _decode(data, str(path))
+    lines, encoding, set_aside = _jsonl_lines(path, data)
     records: list[SourceText] = []
-    errors: list[LoadError] = []
-    # Split on "\n" only: U+2028 and friends may appear unescaped inside JSON strings.
-    for lineno, line in enumerate(raw.split("\n"), 1):
+    errors: list[tuple[int, LoadError]] = list(set_aside)
+    for lineno, line in lines:
         if not line.strip():
             continue
         try:
-            records.append(_jsonl_record(path, lineno, line, encoding))
+            record, problems = _jsonl_record(path, lineno, line, encoding)
         except LoadError as error:
-            errors.append(error)
-    return records, errors
+            errors.append((lineno, error))
+            continue
+        records.append(record)
+        errors.extend((lineno, problem) for problem in problems)
+    errors.sort(key=lambda numbered: numbered[0])
+    return records, [error for _, error in errors]
 
 
-def _jsonl_record(path: Path, lineno: int, line: str, encoding: str) -> SourceText:
+def _jsonl_lines(path: Path, data: bytes) -> tuple[list[tuple[int, str]], str, list[tuple[int, LoadError]]]:
+    """A feed's lines as text, numbered from 1, its encoding, and the lines that cannot be read.
+
+    In an ASCII-compatible encoding a line is a run of bytes up to b"\\n", so a line that is too long
+    or holds binary data is set aside before the file is decoded and costs that line only; UTF-16
+    and UTF-32 (each "\\n" is several bytes there) are decoded whole.
+    """
+    if not data:
+        raise LoadError(f"{path}: empty file; pass a feed with one JSON object per line")
+    wide = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_BE)) or (
+        _CONTROL_BYTE.search(data) is not None and _decode_wide(data) is not None)
+    errors: list[tuple[int, LoadError]] = []
+    if not wide:
+        kept = []
+        for lineno, line in enumerate(data.split(b"\n"), 1):
+            if len(line) > MAX_LINE_BYTES:
+                errors.append((lineno, LoadError(
+                    f"{path} line {lineno}: too long ({len(line) / 2**20:.1f} MB; a line may have "
+                    f"{MAX_LINE_BYTES // 2**20} MB, one article of at most {MAX_ARTICLE_CHARS:,} characters); "
+                    "split the article")))
+            elif control := _CONTROL_BYTE.search(line):
+                errors.append((lineno, LoadError(f"{path} line {lineno}: not text (binary data at byte "
+                                                 f"{control.start()} of the line); {_JSONL_SHAPE}")))
+            else:
+                kept.append(line)
+                continue
+            kept.append(b"")  # the line's number stays
+        data = b"\n".join(kept)
+        if not data.strip():
+            if errors:
+                return [], "", errors
+            raise LoadError(f"{path}: empty file (only whitespace); pass a feed with one JSON object per line")
+    text, encoding = _decode(data, str(path))
+    return list(enumerate(text.split("\n"), 1)), encoding, errors
+
+
+def _jsonl_record(path: Path, lineno: int, line: str, encoding: str) -> tuple[SourceText, list[LoadError]]:
+    """One line's article, and the problems of its metadata (each bad value is dropped, not the article)."""
     where = f"{path} line {lineno}"
     try:
         record = json.loads(line)
@@ -388,6 +467,8 @@ def _jsonl_record(path: Path, lineno: int, line: str, encoding: str) -> SourceTe
         raise LoadError(
             f"{where}: not valid JSON ({error.msg} at column {error.colno}); {_JSONL_SHAPE}"
         ) from error
+    except (ValueError, RecursionError) as error:  # a number too long to convert, nesting too deep
+        raise LoadError(f"{where}: not valid JSON ({str(error)[:80]}); {_JSONL_SHAPE}") from error
     if not isinstance(record, dict):
         raise LoadError(f"{where}: not a JSON object; {_JSONL_SHAPE}")
     if "text" not in record:
@@ -395,20 +476,73 @@ def _jsonl_record(path: Path, lineno: int, line: str, encoding: str) -> SourceTe
     text = record["text"]
     if not isinstance(text, str) or not text.strip():
         raise LoadError(f"{where}: 'text' is empty or not a string; give the article text as a JSON string")
-    for key in ("title", "date", "url", "source"):
-        if record.get(key) is not None and not isinstance(record[key], str):
-            raise LoadError(f"{where}: '{key}' must be a string, not {type(record[key]).__name__}")
+    if bad := _BAD_CHAR.search(text):
+        raise LoadError(f"{where}: 'text' holds {_char_name(bad.group())} at character {bad.start()}: binary data?; "
+                        "give the article text as a JSON string")
     _check_article(text, where, encoding)
-    return _plain(
-        f"{path.name}#{lineno}",
-        path,
-        text,
-        encoding,
-        title=record.get("title") or None,
-        date=record.get("date") or None,
-        url=record.get("url") or None,
-        publisher=record.get("source") or None,
-    )
+    metadata, problems = _metadata(where, {key: record.get(key) for key in _METADATA})
+    return _plain(f"{path.name}#{lineno}", path, text, encoding, **metadata), problems
+
+
+# JSON Lines field → SourceText field
+_METADATA = {"title": "title", "date": "date", "url": "url", "source": "publisher"}
+# Characters that a JSON string may spell (\u0000, \ud800) but text and RDF literals cannot hold
+_BAD_CHAR = re.compile(r"[\x00-\x08\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
+                   r"(?:(?:T|\s+)(\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?\s*(Z|[+-]\d{2}:\d{2})?)?")
+
+
+def _metadata(where: str, values: dict[str, object]) -> tuple[dict[str, str | None], list[LoadError]]:
+    """Metadata fields as ``SourceText`` takes them; a value that is not a string, holds control
+    characters, or is not a date (``date``) or a URI (``url``) is reported and dropped, so that
+    the graph never holds an invalid literal."""
+    kept: dict[str, str | None] = {}
+    problems = []
+    for key, value in values.items():
+        if value is None or value == "":
+            kept[_METADATA[key]] = None
+            continue
+        reason = None
+        if not isinstance(value, str):
+            reason = f"is {type(value).__name__} {json.dumps(value, ensure_ascii=False)[:40]}, not a string"
+        elif bad := _BAD_CHAR.search(value):
+            reason = f"holds {_char_name(bad.group())}"
+        elif key == "date" and (value := _iso_date(value)) is None:
+            reason = f"is not a date ({values[key]!r}); write YYYY-MM-DD, or YYYY-MM-DDTHH:MM:SS"
+        elif key == "url" and not _is_uri(value):
+            reason = f"is not a URL ({value[:60]!r}); write an absolute URL without spaces"
+        if reason:
+            problems.append(LoadError(f"{where}: '{key}' {reason}; dropped, the article is read without it"))
+            value = None
+        kept[_METADATA[key]] = value.strip() or None if isinstance(value, str) else None
+    return kept, problems
+
+
+def _iso_date(value: str) -> str | None:
+    """2023-06-02, 2023/6/2, 2023年6月2日 (with a time) → ISO 8601; None if it is not a real date."""
+    m = _DATE.fullmatch(value.strip())
+    if m is None:
+        return None
+    year, month, day, hour, minute, second, zone = m.groups()
+    try:
+        date = datetime.date(int(year), int(month), int(day)).isoformat()
+        if hour is None:
+            return date
+        time = datetime.time(int(hour), int(minute), int(second or 0)).isoformat()
+    except ValueError:
+        return None
+    return f"{date}T{time}{zone or ''}"
+
+
+def _is_uri(value: str) -> bool:
+    parts = urlsplit(value)
+    return bool(parts.scheme and (parts.netloc or parts.path)) and not re.search(r"[\s<>\"{}|\\^`]", value)
+
+
+def _char_name(char: str) -> str:
+    code = ord(char)
+    kind = "a lone surrogate" if 0xD800 <= code <= 0xDFFF else "a non-character" if code >= 0xFFFE else "a control"
+    return f"{kind} (U+{code:04X})"
 
 
 # --- HTML --------------------------------------------------------------------------------------------
@@ -430,7 +564,7 @@ _ENTITY = re.compile(r"&(?:#[0-9]+;?|#[xX][0-9A-Fa-f]+;?|[A-Za-z][A-Za-z0-9]*;?)
 _IGNORABLE = re.compile(r"[\s\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
 
 
-def _load_html(path: Path, data: bytes) -> SourceText:
+def _load_html(path: Path, data: bytes) -> tuple[list[SourceText], list[LoadError]]:
     # Imported here: trafilatura is slow to import and only HTML needs it.
     import trafilatura
 
@@ -442,18 +576,17 @@ def _load_html(path: Path, data: bytes) -> SourceText:
             f"{path}: no article text found in the HTML; pass the article page itself, or its text as .txt"
         )
     _check_article(text, str(path), encoding)
-    return SourceText(
-        source=path.name,
-        path=str(path),
+    metadata, problems = _metadata(str(path), {"title": document.title, "date": document.date, "url": document.url,
+                                               "source": document.sitename})
+    return [SourceText(
+        source=printable(path.name),
+        path=printable(str(path)),
         raw=raw,
         encoding=encoding,
         text=text,
         offsets=_align(text, _VisibleText(raw)),
-        title=document.title or None,
-        date=document.date or None,
-        url=document.url or None,
-        publisher=document.sitename or None,
-    )
+        **metadata,
+    )], problems
 
 
 class _VisibleText:

@@ -174,20 +174,51 @@ class Facts:
 # ---------------------------------------------------------------- mentions (extract → resolve)
 
 @dataclass(frozen=True)
+class OrgUnit:
+    """One step of an organisation's name: a free name and the organ suffix ending it (银保监 + 局)."""
+
+    name: str
+    form: str  # the suffix as written (委, 局, 委员会, 政法委 …), a key of kg/data/organs.tsv
+
+
+@dataclass(frozen=True)
+class OrgMention:
+    """An organisation as written: [party or national prefix][place or level][name][suffix]…
+
+    浙江省委 → place 浙江, level 省, units (委); 市卫生健康委员会 → level 市, units (卫生健康 委员会);
+    国家发展改革委 → national, units (发展改革 委); 区委政法委 → level 区, units (委) (政法委).
+    """
+
+    written: str  # Simplified, as in the text
+    start: int
+    end: int
+    units: tuple[OrgUnit, ...] = ()
+    place: str | None = None  # a division, town or country written in front (浙江, 江宁区青山镇, 俄罗斯)
+    level: str | None = None  # the level character after the place, or written bare (省委 → 省)
+    national: bool = False  # opens with 中央, 国家, 全国 …, or is a national organisation (国务院)
+    foreign: bool = False  # the place is a country other than China
+    kind: str = "state"  # a kind of kg/data/organs.tsv: party, state, company, school …
+
+    @property
+    def public(self) -> bool:
+        """Is it a public office (party, state, congress, CPPCC, courts, people's organisations, army)?"""
+        from kg.lexicon import PUBLIC_KINDS
+
+        return self.kind in PUBLIC_KINDS
+
+
+@dataclass(frozen=True)
 class PostMention:
-    """One title of a title chain, with the organ words and jurisdiction written before it."""
+    """One title of a title chain, with the organisation written before it (if any)."""
 
     title: str
-    start: int  # span of this segment (jurisdiction + organs + title) in Page.text
+    start: int  # span of this segment (organisation + title) in Page.text
     end: int
-    level: str | None = None  # level character of a jurisdiction left to context (区委 → 区)
-    jurisdiction: str | None = None  # jurisdiction as written, Simplified (青州市)
-    jurisdiction_original: str | None = None
-    organs: tuple[str, ...] = ()  # normal forms, outermost first (委, 政法委)
-    national: str | None = None  # organisation that needs no jurisdiction (中共中央)
+    org: OrgMention | None = None
+    inherited: bool = False  # no organisation of its own: the one of the segment before (党组书记、局长)
 
 
-PersonForm = Literal["chain", "name_title", "leaders_list", "byline", "role", "reference", "alias"]
+PersonForm = Literal["chain", "name_title", "leaders_list", "listed", "byline", "role", "reference", "alias"]
 
 
 @dataclass(frozen=True)
@@ -200,10 +231,13 @@ class PersonMention:
     posts: tuple[PostMention, ...] = ()
     role: str | None = None  # for non-officials
     phrase_start: int | None = None  # start of the title chain in front of the name
+    is_official: bool = True  # chains: whether the posts are public offices
 
     @property
     def official(self) -> bool:
-        return self.form in ("chain", "name_title", "leaders_list", "reference", "alias")
+        if self.form in ("chain", "name_title"):
+            return self.is_official
+        return self.form in ("leaders_list", "reference", "alias")
 
 
 @dataclass(frozen=True)

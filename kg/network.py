@@ -24,6 +24,7 @@ import networkx as nx
 from kg.choices import DEFAULT_MAX_NODES, VIEW_KINDS
 from kg.lexicon import edge_words
 from kg.rdf import unquote
+from kg.vocab import EVENT_CLASSES as KINDS_OF_EVENT
 
 __all__ = ["DEFAULT_MAX_NODES", "KINDS", "NetworkError", "knowledge_network"]
 
@@ -40,7 +41,7 @@ _TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 _LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 _DERIVED = "http://www.w3.org/ns/prov#wasDerivedFrom"
 _TITLE = "http://purl.org/dc/terms/title"
-EVENT_CLASSES = tuple(_OK + c for c in ("Event", "Inspection", "CondolenceVisit", "Research", "Meeting"))
+EVENT_CLASSES = (_OK + "Event", *(_OK + name for name in KINDS_OF_EVENT))
 PLACE_CLASSES = tuple(_OK + c for c in ("Place", "AdministrativeRegion", "Facility"))
 # what the views read of each predicate: "one" keeps a value, "many" a list, "labels" the labels
 _KEPT = {_LABEL: "labels", _DERIVED: "many", _TITLE: "one"} | {

@@ -8,6 +8,7 @@ result keeps its offset in the original file.
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections import Counter
 from functools import cache
@@ -317,6 +318,8 @@ def normalise(source: SourceText) -> Page:
         if kind == "heading" and not seen_paragraph and title is None:
             kind = "title"
             title = _clean_title(stripped)
+        elif not blocks and source.title and stripped == source.title.strip():
+            kind = "title"  # a feed record's text that opens with its title (however long the headline)
         blocks.append(Block(block_start, block_end, kind))  # type: ignore[arg-type]
         if kind == "byline":
             for name, role, a, b in parse_byline(stripped, block_start)[0]:
@@ -366,12 +369,16 @@ def _strip_roles(text: str) -> str:
     return _role_pattern().sub("", text).strip()
 
 
-def _iso(m: re.Match[str]) -> str:
+def _iso(m: re.Match[str]) -> str | None:
+    """The date (and time) a header line gives, in ISO form; None when it is no real date (2020-13-45)."""
     y, mo, d, hh, mm, ss = m.groups()
-    date = f"{int(y):04d}-{int(mo):02d}-{int(d):02d}"
-    if hh is not None:
-        date += f"T{int(hh):02d}:{int(mm):02d}:{int(ss or 0):02d}"
-    return date
+    try:
+        date = datetime.date(int(y), int(mo), int(d)).isoformat()
+        if hh is None:
+            return date
+        return f"{date}T{datetime.time(int(hh), int(mm), int(ss or 0)).isoformat()}"
+    except ValueError:
+        return None
 
 
 def _spans_in_text(out_map: list[int], spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -28,11 +28,11 @@ from kg.normalise import normalise
 from kg.quads import EncodedGraph, QuadSpool, encode
 from kg.rdf import doc_iri, triples_of
 from kg.resolve import resolve
-from kg.vocab import OK
+from kg.vocab import EVENT_CLASSES, OK
 
 STAGES = ("read", "normalise", "extract", "resolve", "encode")  # per article, CPU seconds in the worker
 _KIND_OF_CLASS = {f"<{OK.Official}>": "officials"} | {
-    f"<{c}>": "events" for c in (OK.Event, OK.Inspection, OK.CondolenceVisit, OK.Research, OK.Meeting)} | {
+    f"<{c}>": "events" for c in (OK.Event, *(OK[name] for name in EVENT_CLASSES))} | {
     f"<{c}>": "places" for c in (OK.AdministrativeRegion, OK.Facility, OK.Place)}
 _TYPE = str(RDF.type)
 

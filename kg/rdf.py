@@ -16,9 +16,8 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
 from kg.model import Evidence, Facts
 from kg.normalise import to_traditional
-from kg.vocab import OK, RES, bind_prefixes
+from kg.vocab import EVENT_CLASSES, OK, RES, bind_prefixes
 
-_EVENT_WORD = {"Inspection": "检查", "CondolenceVisit": "慰问", "Research": "调研", "Meeting": "会议"}
 _UNSAFE = re.compile(r"[\s\"<>\\^`{|}%#?\[\]]")  # what an IRI path must escape; CJK stays readable
 
 
@@ -202,7 +201,7 @@ def triples_of(facts: Facts) -> list[Triple]:
         if not event.kinds:
             link(node, rdf.type, ok.Event)
         leader = next((p for p in facts.persons if p.key == event.leader), None)
-        words = "、".join(_EVENT_WORD[k] for k in event.kinds) or "活动"
+        words = "、".join(EVENT_CLASSES[k] for k in event.kinds) or "活动"
         value(node, rdfs.label, _text(f"{leader.name if leader else event.leader}{words}", "zh-Hans"))
         link(node, ok.leader, _node("person", event.leader))
         for p in event.participants:

@@ -1,13 +1,13 @@
 """A read-only SPARQL 1.1 Protocol endpoint over a graph file or a store, with a small HTML page.
 
-Queries run in worker processes that each open the Oxigraph database read-only.  A Oxigraph query
-cannot be interrupted from Python, so a query that outlives the time limit is stopped by killing
-its worker, and a fresh worker takes its place (opening a store read-only takes milliseconds).
-Results are capped at ``max_rows`` rows (the response then carries ``X-Result-Truncated``).
-Updates are refused: the endpoint answers 403 and the workers could not write anyway.
+Queries run in worker processes that each open the Oxigraph database read-only (kg.workers: a query
+that outlives the time limit is stopped by killing its worker; long queries cannot starve short
+ones).  Results are capped at ``max_rows`` rows (the response then carries ``X-Result-Truncated``).
+Updates are refused: the endpoint answers 403 and the workers could not write anyway; a federated
+``SERVICE`` is refused before it runs (kg.safety), so a query cannot make the server call other hosts.
 
 ``Endpoint.respond`` maps a request to a response without sockets, so it is tested directly;
-``serve`` puts it behind the standard library's threading HTTP server.
+``make_server`` puts it behind kg.httpserver (bounded connections, deadlines, 4xx for bad requests).
 """
 
 from __future__ import annotations
@@ -15,29 +15,28 @@ from __future__ import annotations
 import html
 import json
 import mimetypes
-import multiprocessing
-import queue
 import re
 import shutil
 import tempfile
-import threading
 from dataclasses import dataclass, field
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
 from itertools import islice
 from pathlib import Path
 from string import Template
-from urllib.parse import parse_qs, quote, urlsplit
+from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 import pyoxigraph as ox
 from rdflib import Variable
 from rdflib.query import Result
 
 from kg import questions
+from kg.httpserver import ConnectionLimits, Server
 from kg.query import GRAPH_FILES, QueryError, bind_values, syntax_error
+from kg.safety import federated
 from kg.store import DATABASE_DIR, FILE_FORMATS, from_ox, is_store
 from kg.vocab import PREFIXES
+from kg.workers import BusyError, QueryTimeoutError, WorkerDiedError, WorkerPool
 
 SOLUTION_TYPES = {  # media type → short name; the first is the default
     "application/sparql-results+json": "json", "application/json": "json",
@@ -111,21 +110,7 @@ def views_of(target: str | Path) -> Path | None:
     return None
 
 
-# --- workers
-
-
-def _worker_main(conn, database_dir: str) -> None:
-    """A worker process: answer (query, format, max_rows) requests until told to stop."""
-    database = ox.Store.read_only(database_dir)
-    conn.send("ready")
-    while True:
-        try:
-            request = conn.recv()
-        except EOFError:  # the server is gone
-            return
-        if request is None:
-            return
-        conn.send(execute(database, *request))
+# --- one query, in a worker process (kg.workers)
 
 
 def execute(database: ox.Store, query: str, fmt: str | None, max_rows: int) -> Response:
@@ -172,70 +157,11 @@ def _capped(response: Response, truncated: bool, max_rows: int) -> Response:
     return response
 
 
-class QueryTimeoutError(Exception):
-    """A query ran past the time limit; its worker has been stopped."""
-
-
-class WorkerPool:
-    """Worker processes over one read-only database; a worker that overruns is killed and replaced."""
-
-    def __init__(self, database_dir: Path, size: int, time_limit: float):
-        self.database_dir = str(database_dir)
-        self.time_limit = time_limit
-        self._context = multiprocessing.get_context("spawn")  # never fork a threaded server
-        self._idle: queue.Queue = queue.Queue()
-        self._all: set = set()
-        self._lock = threading.Lock()
-        for _ in range(size):
-            self._idle.put(self._start())
-
-    def _start(self):
-        parent, child = self._context.Pipe()
-        process = self._context.Process(target=_worker_main, args=(child, self.database_dir), daemon=True)
-        process.start()
-        child.close()
-        if not parent.poll(60) or parent.recv() != "ready":
-            process.kill()
-            raise QueryError(f"{self.database_dir}: a query worker could not open the database")
-        worker = (process, parent)
-        with self._lock:
-            self._all.add(worker)
-        return worker
-
-    def _replace(self, worker) -> None:
-        process, conn = worker
-        process.kill()
-        process.join()
-        conn.close()
-        with self._lock:
-            self._all.discard(worker)
-        threading.Thread(target=lambda: self._idle.put(self._start()), daemon=True).start()
-
-    def run(self, query: str, fmt: str | None, max_rows: int) -> Response:
-        worker = self._idle.get()
-        process, conn = worker
-        try:
-            conn.send((query, fmt, max_rows))
-            if conn.poll(self.time_limit):
-                response = conn.recv()
-                self._idle.put(worker)
-                return response
-        except (EOFError, OSError):  # the worker died (e.g. out of memory)
-            self._replace(worker)
-            return _text(HTTPStatus.INTERNAL_SERVER_ERROR, "the query worker died; the query was too large")
-        self._replace(worker)
-        raise QueryTimeoutError
-
-    def close(self) -> None:
-        with self._lock:
-            workers, self._all = list(self._all), set()
-        for process, conn in workers:
-            process.kill()
-            process.join()
-            conn.close()
-
-
 # --- the endpoint
+
+
+class RequestError(ValueError):
+    """A request that cannot be read (bad percent-encoding, a body that is not UTF-8 …): 400."""
 
 
 @dataclass
@@ -245,45 +171,53 @@ class Endpoint:
     views_dir: Path | None = None
     title: str = "officials-kg"
 
-    def respond(self, method: str, target: str, headers: dict[str, str], body: bytes = b"") -> Response:
-        """One HTTP request → one response (headers' names in lower case)."""
-        url = urlsplit(target)
-        params = {k: v[-1] for k, v in parse_qs(url.query, keep_blank_values=True).items()}
-        content_type = headers.get("content-type", "").split(";")[0].strip().lower()
-        if method == "POST" and content_type == "application/x-www-form-urlencoded":
-            params.update({k: v[-1] for k, v in parse_qs(body.decode("utf-8"), keep_blank_values=True).items()})
+    def respond(self, method: str, target: str, headers: dict[str, str], body: bytes = b"",
+                client: str = "") -> Response:
+        """One HTTP request → one response (headers' names in lower case); ``client`` is the caller's
+        address, so that the worker pool can take clients in turn."""
         if method not in ("GET", "POST", "HEAD"):
             return _text(HTTPStatus.METHOD_NOT_ALLOWED, f"{method} is not supported; this endpoint is read-only")
+        try:
+            path, params, content_type = _read_request(method, target, headers, body)
+        except RequestError as exc:
+            return _text(HTTPStatus.BAD_REQUEST, str(exc))
         if "update" in params or content_type == "application/sparql-update":
             return _text(HTTPStatus.FORBIDDEN, "this endpoint is read-only: SPARQL updates are refused; "
                          "change the graph with `kg build` instead")
-        path = url.path.rstrip("/") or "/"
         if path == "/":
             return Response(HTTPStatus.OK, "text/html; charset=utf-8", self.page().encode("utf-8"))
         if path == "/sparql":
-            if method == "POST" and content_type == "application/sparql-query":
-                params["query"] = body.decode("utf-8")
             if not params.get("query"):
                 return _text(HTTPStatus.BAD_REQUEST, "no query: send ?query=SPARQL (GET), a form field "
                              "query= or an application/sparql-query body (POST)")
-            return self.run(params["query"], params, headers)
+            return self.run(params["query"], params, headers, client)
         if path.startswith("/questions/"):
-            return self.ask(path.removeprefix("/questions/"), params, headers)
+            return self.ask(path.removeprefix("/questions/"), params, headers, client)
         if path.startswith("/views/"):
             return self.view(path.removeprefix("/views/"))
-        return _text(HTTPStatus.NOT_FOUND, f"nothing at {url.path}; the endpoint is /sparql, the page is /")
+        return _text(HTTPStatus.NOT_FOUND, f"nothing at {quote(path)}; the endpoint is /sparql, the page is /")
 
-    def run(self, query: str, params: dict[str, str], headers: dict[str, str]) -> Response:
+    def run(self, query: str, params: dict[str, str], headers: dict[str, str], client: str = "") -> Response:
         fmt = params.get("format") or _negotiate(headers.get("accept", ""))
         if fmt == "unacceptable":
             return _text(HTTPStatus.NOT_ACCEPTABLE, "acceptable result types: " + ", ".join(_MEDIA.values()))
+        if federated(query):
+            return _text(HTTPStatus.BAD_REQUEST, "SERVICE (a federated query) is refused: this endpoint does not "
+                         "call other endpoints; query each endpoint on its own and join the answers in your client")
         try:
-            return self.pool.run(query, fmt, self.max_rows)
+            return self.pool.run(query, fmt, self.max_rows, client)
         except QueryTimeoutError:
             return _text(HTTPStatus.SERVICE_UNAVAILABLE, f"the query was stopped after {self.pool.time_limit:g} s, "
                          "this endpoint's time limit; narrow it (a LIMIT, fewer unbound patterns) and try again")
+        except BusyError as exc:
+            response = _text(HTTPStatus.SERVICE_UNAVAILABLE, f"the endpoint is busy: {exc}; "
+                             f"try again in {exc.retry_after} s")
+            response.headers["Retry-After"] = str(exc.retry_after)
+            return response
+        except WorkerDiedError:
+            return _text(HTTPStatus.INTERNAL_SERVER_ERROR, "the query worker died; the query was too large")
 
-    def ask(self, name: str, params: dict[str, str], headers: dict[str, str]) -> Response:
+    def ask(self, name: str, params: dict[str, str], headers: dict[str, str], client: str = "") -> Response:
         """A shipped question by name, its parameters from the query string."""
         question = questions.catalogue().get(name)
         if question is None:
@@ -293,14 +227,14 @@ class Endpoint:
             text = bind_values(question.text, question.bindings(values)) if question.parameters else question.text
         except (questions.QuestionError, QueryError) as exc:
             return _text(HTTPStatus.BAD_REQUEST, str(exc))
-        return self.run(text, params, headers)
+        return self.run(text, params, headers, client)
 
     def view(self, name: str) -> Response:
-        """A file of the graph views (graph.html …) from the served output directory."""
+        """A file of the graph views (graph.html, officials/01-张三.html …) from the served output directory."""
         if self.views_dir is None:
             return _text(HTTPStatus.NOT_FOUND, "no graph views are served (start with --views DIR)")
         root = self.views_dir.resolve()
-        path = (root / name).resolve()
+        path = root if "\0" in name else (root / name).resolve()
         if not path.is_relative_to(root) or not path.is_file():
             return _text(HTTPStatus.NOT_FOUND, f"no view {name!r}")
         kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
@@ -318,6 +252,30 @@ class Endpoint:
             views="".join(f'<li><a href="/views/{quote(v)}">{html.escape(v)}</a></li>' for v in views)
             or "<li>(none)</li>",
             time_limit=f"{self.pool.time_limit:g}", max_rows=self.max_rows)
+
+
+def _read_request(method: str, target: str, headers: dict[str, str], body: bytes) -> tuple[str, dict[str, str], str]:
+    """The decoded path, the parameters (query string, form or query body) and the body's media type."""
+    url = urlsplit(target)
+    try:
+        path = unquote(url.path, errors="strict")
+        params = {k: v[-1] for k, v in parse_qs(url.query, keep_blank_values=True, errors="strict").items()}
+    except UnicodeDecodeError as exc:
+        raise RequestError(f"the URL is not percent-encoded UTF-8 ({exc.reason} at byte {exc.start}); "
+                           "encode the query as UTF-8") from exc
+    content_type = headers.get("content-type", "").split(";")[0].strip().lower()
+    if method == "POST" and content_type in ("application/x-www-form-urlencoded", "application/sparql-query"):
+        try:
+            text = body.decode("utf-8")
+            if content_type == "application/sparql-query":
+                params["query"] = text
+            else:
+                params.update({k: v[-1] for k, v in
+                               parse_qs(text, keep_blank_values=True, errors="strict").items()})
+        except UnicodeDecodeError as exc:
+            raise RequestError(f"the request body is not UTF-8 ({exc.reason} at byte {exc.start}); "
+                               "send the query as UTF-8") from exc
+    return (path.rstrip("/") or "/"), params, content_type
 
 
 def _negotiate(accept: str) -> str | None:
@@ -350,46 +308,7 @@ def _is_number(text: str) -> bool:
 # --- HTTP
 
 
-def _handler(endpoint: Endpoint) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        server_version = "officials-kg"
-
-        def _answer(self, method: str) -> None:
-            length = int(self.headers.get("Content-Length") or 0)
-            body = self.rfile.read(length) if length else b""
-            headers = {k.lower(): v for k, v in self.headers.items()}
-            response = endpoint.respond(method, self.path, headers, body)
-            self.send_response(response.status)
-            self.send_header("Content-Type", response.content_type)
-            self.send_header("Content-Length", str(len(response.body)))
-            for name, value in response.headers.items():
-                self.send_header(name, value)
-            self.end_headers()
-            if method != "HEAD":
-                self.wfile.write(response.body)
-
-        def do_GET(self) -> None:  # noqa: N802 - http.server's naming
-            self._answer("GET")
-
-        def do_HEAD(self) -> None:  # noqa: N802
-            self._answer("HEAD")
-
-        def do_POST(self) -> None:  # noqa: N802
-            self._answer("POST")
-
-        def do_PUT(self) -> None:  # noqa: N802
-            self._answer("PUT")
-
-        def do_DELETE(self) -> None:  # noqa: N802
-            self._answer("DELETE")
-
-        def log_message(self, format: str, *args) -> None:  # noqa: A002 - http.server's signature
-            pass
-
-    return Handler
-
-
-def make_server(endpoint: Endpoint, host: str = "127.0.0.1", port: int = 7878) -> ThreadingHTTPServer:
-    server = ThreadingHTTPServer((host, port), _handler(endpoint))
-    server.daemon_threads = True
-    return server
+def make_server(endpoint: Endpoint, host: str = "127.0.0.1", port: int = 7878,
+                limits: ConnectionLimits | None = None) -> Server:
+    """A server for ``endpoint`` (kg.httpserver), listening already; ``serve_forever`` runs it."""
+    return Server(endpoint, host, port, limits)

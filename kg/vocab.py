@@ -37,6 +37,7 @@ __all__ = [
     "SCHEMA",
     "SEM",
     "SKOS",
+    "EVENT_CLASSES",
     "bind_prefixes",
 ]
 
@@ -65,7 +66,8 @@ class OK(DefinedNamespace):
     #                   from; prov:wasDerivedFrom links it to that document.
     Facility: URIRef  # A named site that is not an administrative region: a company,
     #                   school, hospital, project site or household.
-    Inspection: URIRef  # An inspection or supervisory visit: 检查, 督导, 视察, 巡查.
+    Inspection: URIRef  # An inspection or supervisory visit: 检查, 督导, 视察, 巡查,
+    #                     考察.
     Meeting: URIRef  # A meeting, conference or forum: 会议, 座谈会, 常委会会议.
     Official: URIRef  # A person holding a party, state, people's-congress or CPPCC
     #                   post, or named as a provincial, city or county leader
@@ -78,7 +80,7 @@ class OK(DefinedNamespace):
     Place: URIRef  # Any place: an administrative region or a facility.
     Post: URIRef  # One post: a bare title in one organisation, such as 书记 of
     #               东城区委.
-    Research: URIRef  # A fact-finding visit: 调研, 走访调研, 考察.
+    Research: URIRef  # A fact-finding visit: 调研, 走访调研.
 
     # Object properties
     byline: URIRef  # A reporter, editor, photographer or correspondent credited in the
@@ -147,3 +149,12 @@ def bind_prefixes(graph: Graph) -> Graph:
     for prefix, namespace in PREFIXES.items():
         graph.bind(prefix, namespace, override=True, replace=True)
     return graph
+
+
+# The kinds of event, subclasses of ok:Event, with the word readers see.
+EVENT_CLASSES: dict[str, str] = {
+    "CondolenceVisit": "慰问",
+    "Inspection": "检查",
+    "Meeting": "会议",
+    "Research": "调研",
+}

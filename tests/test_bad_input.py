@@ -8,6 +8,7 @@ were skipped, and the outputs are whole.  All files are written here, in a tempo
 from __future__ import annotations
 
 import codecs
+import json
 import os
 import random
 from pathlib import Path
@@ -18,7 +19,7 @@ from rdflib import Graph, Literal
 
 from kg import export
 from kg.cli import main
-from kg.load import MAX_ARTICLE_CHARS, MAX_FILE_BYTES, load_with_errors
+from kg.load import MAX_ARTICLE_CHARS, MAX_FILE_BYTES, MAX_LINE_BYTES, load_with_errors
 from kg.vocab import OK
 
 ARTICLE = (
@@ -181,7 +182,8 @@ def test_a_failed_write_leaves_no_half_written_file(bad_dir: Path, tmp_path: Pat
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     out = tmp_path / "out"
     CliRunner().invoke(main, ["build", str(bad_dir / "good_utf8.txt"), "--out", str(out), "--quiet"])
-    old_jsonld = (out / "graph.jsonld").read_bytes()
+    names = ("graph.ttl", "graph.jsonld", "graph.trig", "graph.html", "index.html")
+    old = {name: (out / name).read_bytes() for name in names}
     replace = os.replace
 
     def disk_full_at_jsonld(src: str, dst: str | Path) -> None:
@@ -194,8 +196,132 @@ def test_a_failed_write_leaves_no_half_written_file(bad_dir: Path, tmp_path: Pat
     assert result.exit_code == 1
     assert f"cannot write the graph to {out}" in result.output and "No space left on device" in result.output
     assert "Traceback" not in result.output
-    assert (out / "graph.jsonld").read_bytes() == old_jsonld  # the previous file, whole
+    assert {name: (out / name).read_bytes() for name in names} == old  # the previous build, whole
     written = {p.name for p in out.rglob("*")}
-    assert {"graph.html", "graph.jsonld", "graph.trig", "graph.ttl", "index.html"} <= written
     assert not [name for name in written if name.endswith(".tmp")]  # no temporary file left behind
-    assert len(Graph().parse(out / "graph.ttl")) > 0  # the new one, whole
+    # nor a half-written generation
+    assert sorted(p.name for p in (out / ".generations").iterdir()) == ["current", "g-1", "lock"]
+
+
+# --- file names, feed lines and metadata: each bad item costs itself only
+
+
+def _build(inputs: list[Path], out: Path, *options: str):
+    return CliRunner().invoke(main, ["build", *map(str, inputs), "--out", str(out), "--quiet", "--no-validate",
+                                     *options])
+
+
+def _documents(out: Path) -> dict[str, Graph]:
+    """sourceFile → the document's named graph, read from graph.trig by a strict parser (Oxigraph
+    refuses an invalid IRI) and by rdflib."""
+    import pyoxigraph as ox
+    from rdflib import Dataset
+
+    quads = list(ox.parse(path=str(out / "graph.trig"), format=ox.RdfFormat.TRIG))
+    assert quads
+    Graph().parse(out / "graph.ttl")
+    dataset = Dataset().parse(out / "graph.trig", format="trig")
+    files = {}
+    for graph in dataset.graphs():
+        for name in graph.objects(None, OK.sourceFile):
+            files[str(name)] = graph
+    return files
+
+
+# names a Linux file system accepts; each is escaped where it is not valid text or IRI material
+ODD_NAMES = {
+    b"\xff\xfe\xb0\xa1-gbk-bytes.txt": "\\xff\\xfe\\xb0\\xa1-gbk-bytes.txt",
+    b"ctl\x01\x1b-name.txt": "ctl\\x01\\x1b-name.txt",
+    b"new\nline.txt": "new\\x0aline.txt",
+    "非字符\ufffe与私用\ue000.txt".encode(): "非字符\\ufffe与私用\\ue000.txt",
+    "空格 #井号% <尖括号>.txt".encode(): "空格 #井号% <尖括号>.txt",
+}
+
+
+def test_any_file_name_the_os_allows_is_built_with_a_valid_iri(tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    for day, name in enumerate(ODD_NAMES, 1):
+        with open(os.path.join(os.fsencode(src), name), "wb") as f:
+            f.write(article(day).encode())
+    out = tmp_path / "out"
+    result = _build([src], out)
+    assert result.exit_code == 0, result.output
+    assert set(_documents(out)) == set(ODD_NAMES.values())
+    # the store remembers the files under the same names (files.json is UTF-8): a second build reads none again
+    for _ in range(2):
+        result = _build([src], out, "--store", str(tmp_path / "store"))
+        assert result.exit_code == 0, result.output
+    assert set(_documents(out)) == set(ODD_NAMES.values())
+    assert json.loads((tmp_path / "store" / "files.json").read_text(encoding="utf-8"))
+
+
+def test_a_bad_file_name_is_shown_escaped_in_the_message(tmp_path: Path) -> None:
+    path = os.path.join(os.fsencode(tmp_path), b"\xffempty.txt")
+    open(path, "wb").close()
+    records, [error] = load_with_errors(os.fsdecode(path))
+    assert records == [] and str(error) == f"{tmp_path}/\\xffempty.txt: empty file; pass an article with some text"
+
+
+def _record(day: int, **fields) -> bytes:
+    return json.dumps({"text": article(day), **fields}).encode()  # non-ASCII as \u escapes, as many feeds write
+
+
+def test_a_bad_feed_line_costs_that_line_only(tmp_path: Path) -> None:
+    lines = [
+        _record(1, title="第一篇", date="2023-06-01"),                       # 1 good
+        b'{"text": "' + article(2).replace("\n", "").encode() + b'\x00\x01\x02"}',  # 2 control bytes in the line
+        _record(3, date="2020-13-45", url="https://example.org/3"),          # 3 good, its date dropped
+        b'{"text": ' + b"[" * 100_000 + b"]" * 100_000 + b"}",               # 4 nesting too deep
+        b'{"text": "' + b"\xe5\xbc" + b'"}',                                 # 5 bad UTF-8, replaced: too short
+        _record(6, title=123, source=["a"], date="2023/6/6"),                # 6 good, title and source dropped
+        b'{"text": "\\u0000' + json.dumps(article(7))[1:-1].encode() + b'"}',  # 7 NUL spelled in JSON
+        _record(8, title="\ud800"),                                          # 8 good, a lone surrogate dropped
+        b'{"text": "' + "长".encode() * (MAX_LINE_BYTES // 3 + 1) + b'"}',   # 9 over the line limit
+        b'{"n": ' + b"9" * 5000 + b', "text": "x"}',                         # 10 a number too long to convert
+        _record(11, date="2023-06-11T09:30:00+08:00"),                       # 11 good
+    ]
+    feed = tmp_path / "in" / "feed.jsonl"
+    feed.parent.mkdir()
+    feed.write_bytes(b"\n".join(lines) + b"\n")
+    out = tmp_path / "out"
+    result = _build([feed.parent], out)
+    assert result.exit_code == 3, result.output
+    assert "Traceback" not in result.output
+    skipped = [line for line in result.output.splitlines() if line.startswith("skipped ")]
+    expected = {
+        2: "not text (binary data at byte",
+        3: "'date' is not a date ('2020-13-45'); write YYYY-MM-DD, or YYYY-MM-DDTHH:MM:SS; dropped, the article "
+           "is read without it",
+        4: "not valid JSON (maximum recursion depth",
+        5: "too little Chinese text",
+        6: "'title' is int 123, not a string; dropped",
+        7: "'text' holds a control (U+0000) at character 0",
+        8: "'title' holds a lone surrogate (U+D800); dropped",
+        9: f"too long (1.0 MB; a line may have {MAX_LINE_BYTES // 2**20} MB",
+        10: "not valid JSON (Exceeds the limit",
+    }
+    expected[6.5] = "'source' is list [\"a\"], not a string; dropped"  # line 6 has two bad values
+    for lineno, reason in expected.items():
+        [line] = [line for line in skipped if f"{feed} line {int(lineno)}:" in line and reason in line]
+    assert len(skipped) == len(expected)
+    documents = _documents(out)
+    assert set(documents) == {f"feed.jsonl#{n}" for n in (1, 3, 6, 8, 11)}
+    published = {name: [str(o) for o in g.objects(None, OK.published)] for name, g in documents.items()}
+    assert published["feed.jsonl#1"] == ["2023-06-01"] and published["feed.jsonl#6"] == ["2023-06-06"]
+    assert published["feed.jsonl#11"] == ["2023-06-11T09:30:00+08:00"]
+    assert "2020-13-45" not in (out / "graph.trig").read_text(encoding="utf-8")
+    for graph in documents.values():  # no literal in the graph is ill-typed
+        assert not [o for o in graph.objects() if isinstance(o, Literal) and o.ill_typed], graph.identifier
+
+
+def test_an_oversize_feed_is_refused_with_how_to_split_it(tmp_path: Path) -> None:
+    from kg.load import MAX_JSONL_BYTES
+
+    feed = tmp_path / "big.jsonl"
+    with feed.open("wb") as f:
+        f.write(_record(1) + b"\n")
+        f.truncate(MAX_JSONL_BYTES + 1)  # sparse: the size is what is checked, the file is not read
+    records, [error] = load_with_errors(feed)
+    assert records == [] and "too large for one feed (32.0 MB; the limit is 32 MB)" in str(error)
+    assert "split -C 31m --additional-suffix=.jsonl big.jsonl part-" in str(error)

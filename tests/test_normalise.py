@@ -544,3 +544,9 @@ def test_header_line_opening_with_an_outlet_names_the_publisher():
     page = normalise(SourceText("x.txt", "x.txt", text, "utf-8", text, tuple(range(len(text) + 1))))
     assert page.publisher == "青州日报"
     assert page.published == "2023-09-21"
+
+
+def test_a_header_date_that_is_no_real_date_gives_no_publication_date(page_of) -> None:
+    page = page_of("2020-13-45 09:00:00 来源：青山日报\n\n县长张三丰到青山镇检查工作。\n")
+    assert page.published is None
+    assert page_of("2020-12-25 09:00:00 来源：青山日报\n\n县长张三丰到青山镇检查工作。\n").published == "2020-12-25T09:00:00"

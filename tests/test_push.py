@@ -1,9 +1,11 @@
 """kg push against a real Oxigraph server (PyPI `oxigraph`) on a free loopback port, and against
-small stand-in servers that fail or refuse."""
+small stand-in servers that fail, refuse, stall or do not speak HTTP.  The graph is built from the
+invented articles in tests/data/invented."""
 
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import socket
 import subprocess
@@ -13,6 +15,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -25,9 +28,16 @@ OXIGRAPH = shutil.which("oxigraph")
 pytestmark = pytest.mark.server
 
 
+ARTICLES = Path(__file__).parent / "data" / "invented"
+
+
 @pytest.fixture(scope="module")
-def built(seeds_build):
-    return seeds_build
+def built(tmp_path_factory):
+    """tests/data/invented built by `kg build … --out DIR --store DIR/store`."""
+    out = tmp_path_factory.mktemp("invented")
+    result = CliRunner().invoke(main, ["build", str(ARTICLES), "--out", str(out), "--store", str(out / "store"), "-q"])
+    assert result.exit_code == 0, result.output
+    return out
 
 
 def free_port() -> int:
@@ -72,7 +82,7 @@ def sparql(url: str, query: str) -> list[dict[str, str]]:
 COUNT = "SELECT (COUNT(*) AS ?quads) (COUNT(DISTINCT ?g) AS ?graphs) WHERE { GRAPH ?g { ?s ?p ?o } }"
 OFFICIALS = """PREFIX ok: <https://w3id.org/officials-kg/ontology#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-SELECT DISTINCT ?name WHERE { GRAPH ?g { ?o rdfs:label "仓山区委"@zh-Hans . ?post ok:postIn ?o }
+SELECT DISTINCT ?name WHERE { GRAPH ?g { ?o rdfs:label "青川县委"@zh-Hans . ?post ok:postIn ?o }
   GRAPH ?h { ?p ok:holdsPost ?post ; rdfs:label ?name } } ORDER BY ?name"""
 
 
@@ -81,15 +91,16 @@ def test_push_twice_to_oxigraph_changes_nothing(built, oxigraph_server):
     quads = sum(n for _, _, n in local)
     result = CliRunner().invoke(main, ["push", str(built / "store"), "--endpoint", oxigraph_server + "/store"])
     assert result.exit_code == 0, result.output
-    assert f"pushed 5 document graphs ({quads} triples)" in result.output
+    documents = len(list(ARTICLES.glob("*.txt")))
+    assert f"pushed {documents} document graphs ({quads} triples)" in result.output
     first = sparql(oxigraph_server, COUNT)
-    assert first == [{"quads": str(quads), "graphs": "5"}]
+    assert first == [{"quads": str(quads), "graphs": str(documents)}]
     # again, from the TriG file of the same build this time
     report = push(built, oxigraph_server + "/store")
-    assert (report.graphs, report.triples, report.attempts) == (5, quads, 5)
+    assert (report.graphs, report.triples, report.attempts) == (documents, quads, documents)
     assert sparql(oxigraph_server, COUNT) == first
     names = [r["name"] for r in sparql(oxigraph_server, OFFICIALS)]
-    assert len(names) == 9 and {"郑子记", "黄翔", "余垂霄"} <= set(names)
+    assert {"欧阳明远", "司马清和", "上官文澜"} <= set(names)  # 县委书记, 县委副书记, 县委常委 in the articles
 
 
 def test_store_and_trig_give_the_same_graphs(built):
@@ -98,16 +109,19 @@ def test_store_and_trig_give_the_same_graphs(built):
 
 
 class FlakyStore(BaseHTTPRequestHandler):
-    """Answers 503 to the first ``failures`` PUTs, then 204; 403 when ``refuse`` is set."""
+    """Answers 503 to the first ``failures`` PUTs, then 204; 403 when ``refuse`` is set, or after
+    ``refuse_after`` PUTs."""
 
     failures = 0
     refuse = False
+    refuse_after: int | None = None
     seen: list[str] = []
 
     def do_PUT(self) -> None:  # noqa: N802
         self.rfile.read(int(self.headers["Content-Length"]))
         type(self).seen.append(self.path)
-        if type(self).refuse:
+        after = type(self).refuse_after
+        if type(self).refuse or (after is not None and len(type(self).seen) > after):
             self.send_error(403, "read-only store")
         elif len(type(self).seen) <= type(self).failures:
             self.send_error(503, "busy")
@@ -121,7 +135,7 @@ class FlakyStore(BaseHTTPRequestHandler):
 
 @pytest.fixture()
 def flaky():
-    FlakyStore.seen, FlakyStore.failures, FlakyStore.refuse = [], 0, False
+    FlakyStore.seen, FlakyStore.failures, FlakyStore.refuse, FlakyStore.refuse_after = [], 0, False, None
     server = ThreadingHTTPServer(("127.0.0.1", 0), FlakyStore)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_address[1]}/store", FlakyStore
@@ -157,3 +171,96 @@ def test_a_graph_without_documents_cannot_be_pushed(built):
     assert result.exit_code == 1 and "has no per-document graphs; push graph.trig" in result.output
     with pytest.raises(PushError, match="not an http"):
         push(built, "127.0.0.1:7878/store")
+
+
+def graphs_seen(handler) -> list[str]:
+    return [urllib.parse.parse_qs(urllib.parse.urlsplit(path).query)["graph"][0] for path in handler.seen]
+
+
+def test_a_push_that_stops_names_the_graphs_on_the_server_and_how_to_go_on(built, flaky):
+    url, handler = flaky
+    handler.refuse_after = 2
+    names = [name for name, _, _ in document_graphs(built)]
+    result = CliRunner().invoke(main, ["push", str(built), "--endpoint", url, "--retries", "0"])
+    assert result.exit_code == 1
+    assert "The server has the 2 graphs pushed before it, in IRI order:" in result.output
+    assert f"  {names[0]}\n  {names[1]}\n" in result.output and names[3] not in result.output
+    assert f"--from {names[2]}" in result.output and "run it again" in result.output
+    handler.refuse_after = None
+    result = CliRunner().invoke(main, ["push", str(built), "--endpoint", url, "--from", names[2]])
+    assert result.exit_code == 0 and "pushed 3 document graphs" in result.output and "2 before --from" in result.output
+    assert set(graphs_seen(handler)) == set(names) and graphs_seen(handler)[-3:] == names[2:]
+
+
+class Listener:
+    """A TCP server on a free loopback port that accepts connections and answers ``reply`` (or nothing)."""
+
+    def __init__(self, reply: bytes | None):
+        self.socket = socket.create_server(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self.socket.getsockname()[1]}/store"
+        self.reply, self.accepted, self.held = reply, 0, []
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                conn, _ = self.socket.accept()
+            except OSError:
+                return
+            self.accepted += 1
+            if self.reply is None:
+                self.held.append(conn)  # accepted, never answered: a stalled server
+            else:
+                request = b""
+                while b"\r\n\r\n" not in request:
+                    request += conn.recv(65536)
+                length = int(re.search(rb"Content-Length: (\d+)", request, re.I)[1])
+                while len(request.partition(b"\r\n\r\n")[2]) < length:
+                    request += conn.recv(65536)
+                conn.sendall(self.reply)
+                conn.close()
+
+    def close(self) -> None:
+        self.socket.close()
+        for conn in self.held:
+            conn.close()
+
+
+def test_a_stalled_server_fails_the_push_within_its_timeout(built):
+    stalled = Listener(None)
+    try:
+        started = time.monotonic()
+        with pytest.raises(PushError, match="after 3 tries in [23] s \\(last: no answer in time\\)") as raised:
+            push(built, stalled.url, retries=4, pause=0.01, timeout=3)
+        assert time.monotonic() - started < 4.5 and stalled.accepted == 3  # each wait is a third of the timeout
+        assert "No graph of this push reached the server." in str(raised.value) and raised.value.pushed == ()
+    finally:
+        stalled.close()
+
+
+@pytest.mark.slow
+def test_by_default_a_stalled_server_costs_about_30_seconds(built):
+    stalled = Listener(None)
+    try:
+        started = time.monotonic()
+        result = CliRunner().invoke(main, ["push", str(built), "--endpoint", stalled.url])
+        assert result.exit_code == 1 and "no answer in time" in result.output
+        assert 29 < time.monotonic() - started < 35
+    finally:
+        stalled.close()
+
+
+@pytest.mark.parametrize("reply", [b"SSH-2.0-OpenSSH_9.6\r\n", b"\x00\x01\x02 binary", b"HTTP/1.1 abc\r\n\r\n"])
+def test_an_answer_that_is_not_http_stops_the_push_at_once(built, reply):
+    other = Listener(reply)
+    try:
+        with pytest.raises(PushError, match="the answer is not HTTP .* is --endpoint the address"):
+            push(built, other.url, retries=4, pause=0.01, timeout=10)
+        assert other.accepted == 1
+    finally:
+        other.close()
+
+
+def test_a_bad_endpoint_url_is_named(built):
+    with pytest.raises(PushError, match="not a valid URL"):
+        push(built, "http://127.0.0.1:port/store")

@@ -78,8 +78,8 @@ def _places(f: Facts, e: Event) -> list[str]:
         ("市中级人民法院院长孙七到岳麓区调研。", "长沙市新闻", {("孙七", "院长", "长沙市中级人民法院")}),
         ("区委常委、区人民政府常务副区长周八到青山镇检查。", "岳麓区新闻",
          {("周八", "常委", "岳麓区委"), ("周八", "常务副区长", "岳麓区政府")}),
-        # the Youth League's 团市委 is not the 市委
-        ("团市委书记孙七到岳麓区调研。", None, {("孙七", "书记", None)}),
+        # the Youth League's 团市委 is not the 市委: a people's organisation, kept as written
+        ("团市委书记孙七到岳麓区调研。", None, {("孙七", "书记", "团市委")}),
     ],
 )
 def test_posts_spell_out_their_organisation(facts_of, text, title, posts):
@@ -99,8 +99,8 @@ def test_posts_spell_out_their_organisation(facts_of, text, title, posts):
         ("省长王五到杭州市检查防汛工作。", None, {("王五", "省长", "浙江省政府")}),
         ("在区长李四海陪同下，市委书记赵六到青山镇调研。", "岳麓区新闻",
          {("李四海", "区长", "岳麓区政府"), ("赵六", "书记", "长沙市委")}),
-        # no region anywhere: the post is kept without an organisation
-        ("区委书记张三丰到青山镇调研。", None, {("张三丰", "书记", None)}),
+        # no district named: the post is kept in the 区委 as written, with no jurisdiction
+        ("区委书记张三丰到青山镇调研。", None, {("张三丰", "书记", "区委")}),
     ],
 )
 def test_bare_level_takes_the_jurisdiction_of_the_context(facts_of, text, title, posts):
@@ -258,7 +258,7 @@ def test_town_is_placed_in_the_county_of_the_article(facts_of):
         ("区委书记张三丰到青山镇调研乡村振兴工作。", ("Research",)),
         ("区委书记张三丰主持召开区委常委会会议。", ("Meeting",)),
         ("区委书记张三丰走访慰问了青山镇的老党员。", ("Research", "CondolenceVisit")),
-        ("区委书记张三丰率队赴余杭区考察学习。", ("Research",)),
+        ("区委书记张三丰率队赴余杭区考察学习。", ("Inspection",)),  # 考察 is an inspection visit
     ],
 )
 def test_trigger_words_type_the_event(facts_of, text, kinds):
@@ -463,3 +463,96 @@ def test_company_registered_under_its_county_keeps_the_county_name(facts_of):
 def test_kindergarten_named_after_its_town(facts_of):
     facts = facts_of("5月12日，县长张三丰到青山镇调研。\n在青山镇中心幼儿园，张三丰走进教室。", title="南昌县新闻")
     assert "青山镇中心幼儿园" in {r.label for r in facts.regions}
+
+
+# ---------------------------------------------------------------- posts as the text states them
+
+def test_a_title_whose_region_is_unknown_is_still_a_post_with_no_jurisdiction(facts_of):
+    f = facts_of("市长刘海东在会上说，要抓好春耕。")
+    assert _posts(f) == {("刘海东", "市长", "市政府")}
+    assert _org(f, "市政府").jurisdiction is None
+
+
+def test_a_chain_across_organisations_gives_one_post_each(facts_of):
+    f = facts_of("副县长、公安局党委书记、局长孙立平到青山镇检查。", title="南昌县新闻")
+    assert _posts(f) == {("孙立平", "副县长", "南昌县政府"), ("孙立平", "书记", "南昌县公安局党委"),
+                         ("孙立平", "局长", "南昌县公安局")}
+
+
+@pytest.mark.parametrize(("text", "posts"), [
+    ("中共中央政治局委员、国务院副总理张伟在会上讲话。",
+     {("张伟", "委员", "中共中央政治局"), ("张伟", "副总理", "国务院")}),
+    ("中共中央政治局常委、书记处书记张伟出席。",
+     {("张伟", "常委", "中共中央政治局"), ("张伟", "书记", "中共中央书记处")}),
+    ("国务委员张伟出席。", {("张伟", "国务委员", "国务院")}),
+    ("瑞典国防部长安德松访问了长沙。", {("安德松", "部长", "瑞典国防部")}),
+    ("国家发展改革委副主任陈立新介绍了有关情况。", {("陈立新", "副主任", "国家发展改革委")}),
+])
+def test_central_and_foreign_organisations_need_no_jurisdiction(facts_of, text, posts):
+    f = facts_of(text)
+    assert _posts(f) == posts
+    assert all(o.jurisdiction is None for o in f.organizations)
+
+
+def test_an_office_named_after_its_city_is_spelled_with_it(facts_of):
+    f = facts_of("副市长李明来到湘潭市司法局，了解有关情况。")
+    assert "湘潭市司法局" in _places(f, _event(f, "李明"))
+
+
+# ---------------------------------------------------------------- events as a reader sees them
+
+def test_a_leader_named_as_the_object_of_study_leads_nothing(facts_of):
+    f = facts_of("区委书记王芳主持召开会议，学习张伟同志在青山镇考察时的讲话精神。")
+    assert [e.leader for e in f.events] == ["王芳"]
+
+
+@pytest.mark.parametrize("text", [
+    "受张伟同志委托，副市长李明到青山镇看望慰问困难群众。",
+    "副市长李明代表张伟同志到青山镇看望慰问困难群众。",
+])
+def test_who_acts_on_someone_s_behalf_leads(facts_of, text):
+    f = facts_of(text)
+    assert [e.leader for e in f.events] == ["李明"]
+
+
+def test_officials_escorting_the_leader_take_part(facts_of):
+    f = facts_of("在省委书记王芳、省长李明陪同下，副总理张伟来到东湖大学考察。")
+    event = _event(f, "张伟")
+    assert set(event.participants) == {"王芳", "李明"}
+    assert "东湖大学" in _places(f, event)
+
+
+def test_speakers_at_the_leader_s_meeting_take_part(facts_of):
+    f = facts_of("市长刘海东主持召开座谈会。王芳、李明等先后发言。")
+    event = _event(f, "刘海东")
+    assert {p.split("（")[0] for p in event.participants} == {"王芳", "李明"}
+    assert len(f.events) == 1
+
+
+def test_whom_others_work_under_leads(facts_of):
+    f = facts_of("在青枫花园小区，在副市长李明带领下，干部们开展物资保供工作。")
+    assert _places(f, _event(f, "李明")) == ["青枫花园小区"]
+
+
+def test_a_leader_who_names_no_trigger_yet_went_somewhere_first(facts_of):
+    f = facts_of("省委书记王芳在湘潭作报告。王芳还来到东湖大学调研。")
+    assert {"湘潭市", "东湖大学"} <= set(_places(f, _event(f, "王芳")))
+
+
+def test_a_span_of_days_gives_its_first_day(facts_of):
+    f = facts_of("省长王芳1月3日至5日在湖南调研。", published="2026-01-06")
+    event = _event(f, "王芳")
+    assert event.date == "2026-01-03" and "湖南省" in _places(f, event)
+
+
+def test_a_sentence_that_goes_on_without_naming_the_leader_keeps_its_places_only_after_a_verb(facts_of):
+    f = facts_of("县长王芳到青山镇调研。去年，甲公司员工迁入东湖新区。随后来到东风村。")
+    places = _places(f, _event(f, "王芳"))
+    assert "东风村" in places and not any("东湖" in p for p in places)
+
+
+def test_a_chain_whose_county_is_unknown_keeps_the_county_level_in_each_organisation(facts_of):
+    f = facts_of("副县长、公安局党委书记、局长孙立平到青山镇检查。")
+    assert _posts(f) == {("孙立平", "副县长", "县政府"), ("孙立平", "书记", "县公安局党委"),
+                         ("孙立平", "局长", "县公安局")}
+    assert all(o.jurisdiction is None for o in f.organizations)

@@ -145,6 +145,7 @@ __all__ = [
     "SCHEMA",
     "SEM",
     "SKOS",
+    "EVENT_CLASSES",
     "bind_prefixes",
 ]
 
@@ -187,6 +188,26 @@ def bind_prefixes(graph: Graph) -> Graph:
 '''
 
 
+def event_classes(graph: Graph) -> dict[str, str]:
+    """The kinds of event (the direct subclasses of ok:Event) with their Simplified Chinese labels."""
+    event = URIRef(OK_NS + "Event")
+    out: dict[str, str] = {}
+    for subject in sorted(graph.subjects(RDFS.subClassOf, event)):
+        labels = [str(o) for o in graph.objects(subject, RDFS.label)
+                  if isinstance(o, Literal) and o.language == "zh-Hans"]
+        if not labels:
+            raise VocabError(f"{subject} has no rdfs:label in zh-Hans; add one")
+        out[str(subject)[len(OK_NS):]] = sorted(labels)[0]
+    return out
+
+
+def render_event_classes(classes: dict[str, str]) -> str:
+    lines = ["", "", "# The kinds of event, subclasses of ok:Event, with the word readers see.",
+             "EVENT_CLASSES: dict[str, str] = {"]
+    lines += [f'    "{name}": "{label}",' for name, label in classes.items()]
+    return "\n".join(lines) + "\n}\n"
+
+
 def render(graph: Graph, source: str = DEFAULT_ONTOLOGY) -> str:
     """The whole kg/vocab.py module for the ontology in ``graph``."""
     terms = collect_terms(graph)
@@ -213,7 +234,8 @@ def render(graph: Graph, source: str = DEFAULT_ONTOLOGY) -> str:
             current = term.kind
             parts.append(f"\n    # {headings[current]}\n")
         parts.append("\n".join(render_term(term)) + "\n")
-    parts.append(FOOTER)
+    parts.append(FOOTER.rstrip("\n") + "\n")
+    parts.append(render_event_classes(event_classes(graph)))
     return "".join(parts)
 
 

@@ -1,0 +1,46 @@
+"""Small helpers every extraction module uses: characters, jieba's word list, discourse words."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from kg import dictionary, lexicon
+from kg.normalise import CJK, MASK
+
+_IS_CJK = re.compile(f"[{CJK}]")
+PUNCT_STOP = frozenset("，,。！？!?；;：:、“”\"'‘’（）()《》【】[]\n 　")
+
+
+def is_cjk(ch: str) -> bool:
+    return ch != MASK and bool(_IS_CJK.match(ch))
+
+
+def freq(word: str) -> int:
+    """How often jieba's dictionary saw ``word`` (0 for unknown words)."""
+    return dictionary.freq(word)
+
+
+def word_tag(word: str, default: str = "x") -> str:
+    """jieba's part-of-speech tag of a dictionary word."""
+    return dictionary.tags().get(word, default)
+
+
+@cache
+def follow_words() -> tuple[str, ...]:
+    """Words that follow a name (到, 在, 一行 …), longest first."""
+    return tuple(sorted(lexicon.discourse()["follow"], key=len, reverse=True))
+
+
+@cache
+def boundary_words() -> tuple[str, ...]:
+    d = lexicon.discourse()
+    return tuple(sorted(d["boundary"] | d["follow"] | set(lexicon.event_triggers()), key=len, reverse=True))
+
+
+def overlaps(span: tuple[int, int], zones: list[tuple[int, int]]) -> bool:
+    a, b = span
+    for s, e in zones:
+        if s < b and a < e:
+            return True
+    return False
