@@ -72,7 +72,16 @@ def test_outputs_do_not_depend_on_the_order_documents_are_added(tmp_path: Path) 
 
 
 def _every_file(out: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+    """Every file a user opens in ``out`` (through links; kg's own dot-directories left out)."""
+    files = {}
+    for path in sorted(out.iterdir()):
+        if path.name.startswith("."):
+            continue
+        if path.is_dir():
+            files |= {f"{path.name}/{p.name}": p.read_bytes() for p in sorted(path.iterdir()) if p.is_file()}
+        elif path.is_file():
+            files[path.name] = path.read_bytes()
+    return files
 
 
 def _build_three_ways(inputs: list[Path], tmp_path: Path) -> list[dict[str, bytes]]:
