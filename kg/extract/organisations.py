@@ -39,6 +39,12 @@ def _forms_by_last() -> dict[str, tuple[str, ...]]:
     return {last: tuple(forms) for last, forms in table.items()}
 
 
+@cache
+def organ_last_characters() -> frozenset[str]:
+    """The characters an organisation's name can end with."""
+    return frozenset(_forms_by_last())
+
+
 def ends_with_organ(text: str) -> bool:
     """Can ``text`` end an organisation (does it end with a suffix form)?"""
     return bool(text) and any(text.endswith(f) for f in _forms_by_last().get(text[-1], ()))

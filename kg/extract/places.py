@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from functools import cache
+from functools import cache, lru_cache
 
 from kg import dictionary, lexicon
 from kg.extract.organisations import LEVELS, TOWN_LEVELS
@@ -48,11 +48,21 @@ _STOP_TAGS = frozenset({"v", "a", "p", "c", "u", "r", "m", "q", "z", "f", "ad", 
 
 def _stops_place_name(text: str, k: int) -> bool:
     """Does the text just left of ``k`` end a word that cannot be part of a place name?"""
-    if text[k - 1] in _STOP_CHARS or (text.endswith(boundary_words(), 0, k) and text[k - 1] != "于"):
+    return _stops_after(text[max(0, k - _LONGEST_STOP):k])
+
+
+_LONGEST_STOP = 4  # characters of the longest word that may end a name (boundary words, dictionary words)
+
+
+@lru_cache(maxsize=1 << 16)
+def _stops_after(tail: str) -> bool:
+    """Does ``tail`` (the last few characters before a point) end with a word no place name holds?
+    A function of those characters alone, so the answer is kept: texts repeat their tails."""
+    if tail[-1] in _STOP_CHARS or (tail.endswith(boundary_words()) and tail[-1] != "于"):
         return True  # 于 ends names (张三于…), but not places (东于庄村)
     tags = dictionary.tags()
     for size in (4, 3, 2):
-        word = text[k - size:k]
+        word = tail[-size:]
         if len(word) == size and freq(word) >= 100 and tags.get(word, "n") in _STOP_TAGS \
                 and not _ORDINAL.fullmatch(word) and not gazetteer().lookup(word):  # 开封 is a city, not a verb
             return True
@@ -414,7 +424,7 @@ def _organisations(page: Page, a: int, b: int, found: list[PlaceMention],
                    post_spans: list[tuple[int, int]]) -> list[PlaceMention]:
     """来到水利部, 在中央广播电台考察, 在长沙市委组织部和市水利局: an organisation where a place is
     expected is the place (its offices), read with the organisation grammar; 机关 after it is kept."""
-    from kg.extract.organisations import ends_with_organ, parse_org
+    from kg.extract.organisations import ends_with_organ, organ_last_characters, parse_org
 
     text = page.text
     out: list[PlaceMention] = []
@@ -425,13 +435,15 @@ def _organisations(page: Page, a: int, b: int, found: list[PlaceMention],
                 break
             span = None
             joins = [i for i in (text.find(c, pos, min(b, pos + _ORG_PLACE_MAX)) for c in "、和及") if i > pos]
-            ends = list(range(min(joins + [b, pos + _ORG_PLACE_MAX]), pos + 2, -1))
+            stop = next((i for i in range(pos, min(b, pos + _ORG_PLACE_MAX)) if text[i] in _STOP_CHARS
+                         or not is_cjk(text[i])), None)  # no organisation's name runs past these
+            limit = min(joins + [b, pos + _ORG_PLACE_MAX] + ([stop] if stop is not None else []))
+            ends = [e for e in range(limit, pos + 2, -1) if text[e - 1] in organ_last_characters()]
             for end in ends:  # up to the first 和 or 、 (甲部和乙局: two organisations)
                 if not ends_with_organ(text[pos:end]):
                     continue
                 org = parse_org(text[pos:end], pos)
-                if org is None or not org.units or not all(is_cjk(c) and c not in _STOP_CHARS
-                                                           for c in text[pos:end]):
+                if org is None or not org.units:
                     continue
                 if freq(text[end - 1:end + 1]) >= 500:
                     continue  # 检验系 | 统: the span would end inside a word
