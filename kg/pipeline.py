@@ -21,7 +21,7 @@ from rdflib.namespace import RDF
 from tqdm import tqdm
 
 from kg import timing
-from kg.extract import extract
+from kg.extract import extract, read_ahead
 from kg.load import LoadError, iter_inputs, load_with_errors
 from kg.model import Facts, SourceText
 from kg.normalise import normalise
@@ -142,10 +142,32 @@ def analyse_file(path: Path) -> FileResult:
     result.skipped.extend(str(e) for e in errors)
     clock = time.process_time()
     seconds["read"] += clock - started
+    for chunk in range(0, len(sources), _TAGGED_TOGETHER):
+        clock = _analyse_sources(result, sources[chunk:chunk + _TAGGED_TOGETHER], clock)
+    return result
+
+
+_TAGGED_TOGETHER = 64  # a feed's records are normalised, then tagged, this many at a time
+
+
+def _analyse_sources(result: FileResult, sources: list[SourceText], clock: float) -> float:
+    """Normalise some articles of one file, read ahead what the tagger must read for all of them at
+    once (fewer, fuller batches), then turn each into triples. Returns the CPU clock at the end."""
+    seconds = result.seconds
+    pages = []
     for source in sources:
         try:
-            page = normalise(source)
-            seconds["normalise"] -= clock - (clock := time.process_time())
+            pages.append((source, normalise(source)))
+        except Exception as exc:  # one broken article must not cost the others
+            result.skipped.append(f"{source.source}: could not be analysed ({type(exc).__name__}: {exc})")
+    seconds["normalise"] -= clock - (clock := time.process_time())
+    try:
+        read_ahead([page for _, page in pages])
+    except Exception:  # noqa: S110 - only a head start: each page is tagged again below, and fails there if it must
+        pass
+    seconds["extract"] -= clock - (clock := time.process_time())
+    for source, page in pages:
+        try:
             mentions = extract(page)
             seconds["extract"] -= clock - (clock := time.process_time())
             facts = resolve(page, mentions)
@@ -161,7 +183,7 @@ def analyse_file(path: Path) -> FileResult:
         result.origins.append(str(source.path))
         result.typed.extend((kind, s) for s, p, o in triples if p == _TYPE and (kind := _KIND_OF_CLASS.get(o)))
         result.characters += len(source.raw)
-    return result
+    return clock
 
 
 def _analysed(paths: list[Path], workers: int) -> Iterator[FileResult]:
