@@ -36,7 +36,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS_VERSION = 2  # bump when benchmarks/corpus.py or its templates change what they write
-ARTICLE_STAGES = ("read", "normalise", "extract", "resolve", "encode")
+ARTICLE_STAGES = ("read", "normalise", "tag", "extract", "resolve", "encode")
 PARENT_STAGES = ("start", "analyse", "write", "network", "stats", "pages", "validate")
 MODES = {"default": [], "no-validate": ["--no-validate"]}
 TARGETS = {"default": 100_000, "no-validate": 150_000}  # characters a second a worker (issue 14)

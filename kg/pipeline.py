@@ -21,7 +21,7 @@ from rdflib.namespace import RDF
 from tqdm import tqdm
 
 from kg import timing
-from kg.extract import extract, read_ahead
+from kg.extract import extract, read_ahead, tagger
 from kg.load import LoadError, iter_inputs, load_with_errors
 from kg.model import Facts, SourceText
 from kg.normalise import normalise
@@ -30,7 +30,7 @@ from kg.rdf import doc_iri, triples_of
 from kg.resolve import resolve
 from kg.vocab import EVENT_CLASSES, OK
 
-STAGES = ("read", "normalise", "extract", "resolve", "encode")  # per article, CPU seconds in the worker
+STAGES = ("read", "normalise", "tag", "extract", "resolve", "encode")  # per article, CPU seconds in the worker
 _KIND_OF_CLASS = {f"<{OK.Official}>": "officials"} | {
     f"<{c}>": "events" for c in (OK.Event, *(OK[name] for name in EVENT_CLASSES))} | {
     f"<{c}>": "places" for c in (OK.AdministrativeRegion, OK.Facility, OK.Place)}
@@ -161,6 +161,7 @@ def _analyse_sources(result: FileResult, sources: list[SourceText], clock: float
         except Exception as exc:  # one broken article must not cost the others
             result.skipped.append(f"{source.source}: could not be analysed ({type(exc).__name__}: {exc})")
     seconds["normalise"] -= clock - (clock := time.process_time())
+    tagged = tagger.seconds_spent()
     try:
         read_ahead([page for _, page in pages])
     except Exception:  # noqa: S110 - only a head start: each page is tagged again below, and fails there if it must
@@ -183,6 +184,9 @@ def _analyse_sources(result: FileResult, sources: list[SourceText], clock: float
         result.origins.append(str(source.path))
         result.typed.extend((kind, s) for s, p, o in triples if p == _TYPE and (kind := _KIND_OF_CLASS.get(o)))
         result.characters += len(source.raw)
+    tagging = tagger.seconds_spent() - tagged  # the tagger runs inside extraction: its share is its own
+    seconds["tag"] += tagging
+    seconds["extract"] -= tagging
     return clock
 
 

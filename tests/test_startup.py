@@ -72,7 +72,7 @@ def test_build_writes_its_stage_timings(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     recorded = json.loads(timings.read_text(encoding="utf-8"))
     assert recorded["documents"] == 1 and recorded["characters"] == len(ARTICLE) and recorded["workers"] == 1
-    for stage in ("read", "normalise", "extract", "resolve", "encode"):
+    for stage in ("read", "normalise", "tag", "extract", "resolve", "encode"):
         assert recorded["cpu"][stage] > 0, stage
     for stage in ("analyse", "write", "network", "stats", "pages", "validate"):
         assert recorded["wall"][stage] > 0, stage

