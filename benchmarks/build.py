@@ -19,7 +19,13 @@ Then the start-up figures: `kg --help` and `kg build seeds/` as whole processes 
 Runs are interleaved (--repeat N: each configuration N times, the fastest kept: other jobs on a
 shared machine only ever make a run slower), and the load average is printed with every figure.
 
+With --analysis it measures the analysis alone instead (read → normalise → tag → extract → resolve
+→ encode, in one process per input, CPU time), on a generated corpus and on the real development texts
+(../shared/dev), with the share of the name tagger, side by side with the rules the tagger replaced
+(the extractor of commit ``BEFORE_TAGGER``, taken from git into a temporary directory) in the same run.
+
 Example: python benchmarks/build.py --sizes 1000 10000 --workers 1 2
+         python benchmarks/build.py --analysis --sizes 1000 --repeat 3
 """
 
 from __future__ import annotations
@@ -40,6 +46,9 @@ ARTICLE_STAGES = ("read", "normalise", "tag", "extract", "resolve", "encode")
 PARENT_STAGES = ("start", "analyse", "write", "network", "stats", "pages", "validate")
 MODES = {"default": [], "no-validate": ["--no-validate"]}
 TARGETS = {"default": 100_000, "no-validate": 150_000}  # characters a second a worker (issue 14)
+ANALYSIS_TARGET = 150_000  # characters a CPU second of the analysis alone (issue 11)
+BEFORE_TAGGER = "a46040c"  # main before the extractor's rewrite (its rules, no name tagger)
+DEV = ROOT.parent / "shared" / "dev"
 
 
 def kg_command() -> list[str]:
@@ -231,6 +240,90 @@ def _met(ok: bool) -> str:
     return "met" if ok else "NOT met"
 
 
+# ---------------------------------------------------------------- the analysis alone
+
+_ANALYSE = """
+import json, sys, time
+from pathlib import Path
+from kg import pipeline
+warm, timed = sys.argv[1].split(","), sys.argv[2:]
+pipeline.warm_up()
+for name in warm:  # other articles first: what a long build has loaded and compiled by the time it reads these
+    pipeline.analyse_file(Path(name))
+seconds, characters = {}, 0
+started = time.process_time()
+for name in timed:
+    done = pipeline.analyse_file(Path(name))
+    characters += done.characters
+    for stage, spent in done.seconds.items():
+        seconds[stage] = seconds.get(stage, 0.0) + spent
+print(json.dumps({"cpu": time.process_time() - started, "characters": characters, "stages": seconds}))
+"""
+
+
+def _code_before_tagger(cache: Path) -> Path | None:
+    """The package as it was before the name tagger (git archive of ``BEFORE_TAGGER``), or None."""
+    target = cache / f"kg-{BEFORE_TAGGER}"
+    if (target / "kg").is_dir():
+        return target
+    target.mkdir(parents=True, exist_ok=True)
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", BEFORE_TAGGER, "kg"], capture_output=True)
+    if archive.returncode != 0:
+        return None
+    subprocess.run(["tar", "-x", "-C", str(target)], input=archive.stdout, check=True)
+    return target
+
+
+def analyse(code: Path, files: list[Path]) -> dict:
+    """CPU time of the analysis of ``files`` in a fresh process running the package under ``code``, after it
+    has analysed the seed articles (so that start-up costs, compiled patterns and loaded tables are not
+    counted against a small input; the tagger's results for other texts do not help these)."""
+    env = {**os.environ, "PYTHONPATH": str(code)}
+    warm = ",".join(str(p) for p in sorted((ROOT / "seeds").glob("*.txt")))
+    done = subprocess.run([sys.executable, "-c", _ANALYSE, warm, *map(str, files)], env=env, capture_output=True,
+                          text=True, check=True, cwd=code)
+    return json.loads(done.stdout)
+
+
+def analysis(args: argparse.Namespace) -> str:
+    """Analysis speed, new and old, on a generated corpus and on the real development texts."""
+    inputs = {f"generated, {size:,} articles": sorted(corpus_dir(args.cache, size, args.seed).glob("*.txt"))
+              for size in args.sizes}
+    dev = [DEV / "xwlb.jsonl", *sorted(DEV.glob("msra_*.txt"))]
+    if dev[0].exists():
+        inputs["real development texts (../shared/dev)"] = dev
+    before = _code_before_tagger(args.cache)
+    codes = {"now": ROOT} | ({f"rules before the tagger ({BEFORE_TAGGER})": before} if before else {})
+    best: dict[tuple[str, str], dict] = {}
+    for attempt in range(args.repeat):  # interleaved: a busy spell of the machine hits both alike
+        for name, files in inputs.items():
+            for label, code in codes.items():
+                print(f"analysis: {name}, {label} ({attempt + 1}/{args.repeat}) …", file=sys.stderr)
+                run = analyse(code, files)
+                run["load"] = os.getloadavg()[0]
+                if (name, label) not in best or run["cpu"] < best[name, label]["cpu"]:
+                    best[name, label] = run
+    lines = ["| input | code | characters | CPU s | **characters a CPU second** | tagger's share | load |",
+             "|---|---|---:|---:|---:|---:|---:|"]
+    verdicts = []
+    for name in inputs:
+        for label in codes:
+            run = best[name, label]
+            speed = run["characters"] / run["cpu"]
+            tagger = run["stages"].get("tag")
+            share = f"{tagger / run['cpu']:.0%}" if tagger is not None else "(no tagger)"
+            lines.append(f"| {name} | {label} | {run['characters']:,} | {run['cpu']:.2f} | **{_k(speed)}** | "
+                         f"{share} | {run['load']:.1f} |")
+            if label == "now":
+                verdicts.append(f"- {name}: {_k(speed)} characters a CPU second, target {_k(ANALYSIS_TARGET)}: "
+                                f"{_met(speed >= ANALYSIS_TARGET)}")
+        if len(codes) > 1:
+            now, old = (best[name, label] for label in codes)
+            ratio = (now["characters"] / now["cpu"]) / (old["characters"] / old["cpu"])
+            lines.append(f"| {name} | now ÷ before | | | {ratio:.2f}× | | |")
+    return "\n".join(lines + ["", "Against the target of issue 11:", *verdicts])
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                      epilog="Example: python benchmarks/build.py --sizes 1000 10000 --workers 1 2")
@@ -244,7 +337,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--repeat", type=int, default=1,
                         help="runs per configuration, the fastest kept (the machine may be shared)")
     parser.add_argument("--json", type=Path, help="also write the measurements to this file")
+    parser.add_argument("--analysis", action="store_true",
+                        help="time the analysis alone, now and with the rules before the name tagger, instead")
     args = parser.parse_args(argv)
+    if args.analysis:
+        print(analysis(args))
+        return
     runs, anchors = [], {}
     for size in args.sizes:
         corpus = corpus_dir(args.cache, size, args.seed)

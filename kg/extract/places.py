@@ -97,10 +97,25 @@ def _name_after_place(text: str, place: PlaceMention | None, start: int) -> int 
     return None
 
 
+_QUOTES = str.maketrans("", "", "“”「」\"")
+_CLAUSE_OPENING = re.compile(r"[。！？!?；;\n，,][^。！？!?；;\n，,]*$")  # the last clause mark before a point
+_SENTENCE_OPENING = re.compile(r"[。！？!?；;\n][^。！？!?；;\n]*$")
+
+
+def _unquoted(name: str) -> str:
+    return name.translate(_QUOTES)
+
+
+def _opening(pattern: re.Pattern[str], text: str, floor: int, pos: int) -> int:
+    """Where the clause (or sentence) around ``pos`` opens, not before ``floor``."""
+    m = pattern.search(text, floor, pos)
+    return m.start() + 1 if m else floor
+
+
 def _fronted_name_start(text: str, start: int, end: int, floor: int) -> int | None:
     """在堤防加固工程施工现场，…: after a sentence-opening 在, the whole phrase up to the suffix is the name
     (not in 在参观…博物馆时, where a verb follows 在)."""
-    opening = max(floor, max(text.rfind(c, floor, start) for c in "。！？!?；;\n，,") + 1)
+    opening = _opening(_CLAUSE_OPENING, text, floor, start)
     if any(dictionary.tags().get(text[opening + 1:opening + 1 + n]) == "v" for n in (2, 3)):
         return None
     if text.startswith("在", opening) and opening + 1 < start and end - opening - 1 <= 14 and \
@@ -226,7 +241,7 @@ def _rejected(text: str, m: re.Match[str], suffix: str, start: int, found: list[
     """Readings of a suffix that name no place: too short, generic, an activity, part of another word."""
     info = lexicon.admin_suffixes().get(suffix)
     s_end = m.start() + len(suffix)
-    name, label = text[start:m.start()], re.sub("[“”「」\"]", "", text[start:s_end])
+    name, label = text[start:m.start()], _unquoted(text[start:s_end])
     last = found[-1] if found else None
     adjacent = last is not None and last.end == start
     min_name = info.min_name if info else (1 if text[start] in LEVELS else 2)
@@ -282,7 +297,7 @@ def places_in(page: Page, a: int, b: int, post_spans: list[tuple[int, int]]) -> 
                 continue
             if any(ps <= start < pe or ps < s_end <= pe for ps, pe in post_spans):
                 break
-            best = (start, s_end, suffix, suffix in admin, re.sub("[“”「」\"]", "", text[start:s_end]))
+            best = (start, s_end, suffix, suffix in admin, _unquoted(text[start:s_end]))
             break
         if best is None:
             pos = m.start() + 1
@@ -314,7 +329,7 @@ def places_in(page: Page, a: int, b: int, post_spans: list[tuple[int, int]]) -> 
                                           end=inner, kind="AdministrativeRegion", level=division.level))
                 parent, start, label = start, inner, text[inner:s_end]
         level_prefix = None
-        original = re.sub("[“”「」\"]", "", page.original[start:s_end])
+        original = _unquoted(page.original[start:s_end])
         if not is_admin and label[0] in LEVELS and parent is None:
             level_prefix = label[0]
         elif not is_admin and in_list and found and found[-1].level_prefix and label[0] not in LEVELS:
@@ -418,6 +433,9 @@ _ORG_PLACE_MAX = 16
 _SMALL_UNITS = frozenset("室会所站处科司")  # too small to name a place by themselves (会议室, 座谈会)
 _NOT_IN_ORG_NAMES = re.compile(r"[第期级\d０-９]")
 _NOT_AN_ORG_START = ("我", "本", "该", "各", "这", "那", "其", "原")
+# what ends the name of an organisation written as a place: a function word, a list mark (甲部和乙局: two
+# organisations), anything not Chinese
+_NOT_IN_AN_ORG = re.compile("[" + "".join(sorted(_STOP_CHARS | set("、和及"))) + rf"]|[^{CJK}]")
 
 
 def _organisations(page: Page, a: int, b: int, found: list[PlaceMention],
@@ -434,11 +452,10 @@ def _organisations(page: Page, a: int, b: int, found: list[PlaceMention],
             if text.startswith(_NOT_AN_ORG_START, pos) or text.startswith(boundary_words(), pos):
                 break
             span = None
-            joins = [i for i in (text.find(c, pos, min(b, pos + _ORG_PLACE_MAX)) for c in "、和及") if i > pos]
-            stop = next((i for i in range(pos, min(b, pos + _ORG_PLACE_MAX)) if text[i] in _STOP_CHARS
-                         or not is_cjk(text[i])), None)  # no organisation's name runs past these
-            limit = min(joins + [b, pos + _ORG_PLACE_MAX] + ([stop] if stop is not None else []))
-            ends = [e for e in range(limit, pos + 2, -1) if text[e - 1] in organ_last_characters()]
+            stop = _NOT_IN_AN_ORG.search(text, pos, min(b, pos + _ORG_PLACE_MAX))  # no name runs past these
+            limit = stop.start() if stop else min(b, pos + _ORG_PLACE_MAX)
+            last_characters = organ_last_characters()
+            ends = [e for e in range(limit, pos + 2, -1) if text[e - 1] in last_characters]
             for end in ends:  # up to the first 和 or 、 (甲部和乙局: two organisations)
                 if not ends_with_organ(text[pos:end]):
                     continue
@@ -486,7 +503,7 @@ def _locate(text: str, a: int, b: int, places: list[PlaceMention]) -> list[Place
     out: list[PlaceMention] = []
     fronted: PlaceMention | None = None
     for p in sorted(places, key=lambda p: p.start):
-        sentence_start = max(a, max(text.rfind(c, a, p.start) for c in "。！？!?；;\n") + 1)
+        sentence_start = _opening(_SENTENCE_OPENING, text, a, p.start)
         if fronted is not None and fronted.end < sentence_start:
             fronted = None
         before = out[-1] if out else None
