@@ -17,12 +17,11 @@ from functools import cache
 from kg import lexicon
 from kg.extract.tagger import Token, tag
 from kg.extract.text import follow_words, is_cjk, overlaps
-from kg.extract.titles import Word, chains, split_title, title_regex, words_of
+from kg.extract.titles import Word, chains, is_name, split_title, title_regex, words_of
 from kg.model import Page, PersonMention
 
 _CLAUSE_STOP = re.compile(r"[，,。！？!?；;：:\n]")
 _LIST_JOINS = ("、", "和", "及", "与")
-_MAX_NAME = 6  # characters of a name without dots; a dotted name (艾哈迈德·哈马罗什) may run to 20
 
 
 @cache
@@ -206,11 +205,6 @@ def _ethnic_name(text: str, start: int) -> int | None:
     return None
 
 
-def _is_name(w: Word) -> bool:
-    return w.tag == "PER" and 2 <= len(w.text) <= (20 if any(d in w.text for d in "·•・") else _MAX_NAME) and \
-        all(is_cjk(c) or c in "·•・" for c in w.text)
-
-
 def people_in(page: Page, words: list[Word], body: bool = True) -> list[PersonMention]:
     """Everyone the words of one clause name: title chains, and in the body role words and lists of
     people (a headline runs its names together: 甲乙丙陪同)."""
@@ -235,7 +229,7 @@ def _escorted(page: Page, words: list[Word], taken: list[tuple[int, int]]) -> li
     out = []
     for i, w in enumerate(words[:-1]):
         opens = w.start == 0 or page.text[w.start - 1] in _CLAUSE_OPENERS or (i and words[i - 1].tag == "TIME")
-        if _is_name(w) and not overlaps((w.start, w.end), taken) and opens \
+        if is_name(w) and not overlaps((w.start, w.end), taken) and opens \
                 and _ESCORTED.match(page.text, w.end) and title_regex().search(page.text, w.end, w.end + 60):
             out.append(_mention(page, w, "leaders_list"))
     return out
@@ -250,7 +244,7 @@ def _role_people(page: Page, words: list[Word], taken: list[tuple[int, int]]) ->
     roles, leaders = _role_words(), _leader_words()
     out = []
     for i, w in enumerate(words[:-1]):
-        if not _is_name(words[i + 1]):
+        if not is_name(words[i + 1]):
             continue
         head = next((r for r in _roles_longest_first() if w.text.endswith(r)), None)
         is_leaders = w.text.endswith(leaders)
@@ -267,10 +261,10 @@ def _name_list(words: list[Word], k: int) -> list[Word]:
     """Names from ``k`` joined by 、和及与 (甲、乙和丙). Between 、 in a list of names, a two- or
     three-character word that starts with a surname is a name the tagger missed (甲、王彬、乙)."""
     names = []
-    while k < len(words) and (_is_name(words[k]) or (names and _listed_name(words, k))):
+    while k < len(words) and (is_name(words[k]) or (names and _listed_name(words, k))):
         names.append(words[k] if words[k].tag == "PER" else Word(words[k].start, words[k].end, "PER", words[k].text))
         if k + 2 < len(words) and words[k + 1].text in _LIST_JOINS and \
-                (_is_name(words[k + 2]) or _listed_name(words, k + 2)):
+                (is_name(words[k + 2]) or _listed_name(words, k + 2)):
             k += 2
         else:
             break
@@ -294,7 +288,7 @@ def _listed(page: Page, words: list[Word], taken: list[tuple[int, int]]) -> list
     out: list[PersonMention] = []
     i = 0
     while i < len(words):
-        if not _is_name(words[i]) or overlaps((words[i].start, words[i].end), taken):
+        if not is_name(words[i]) or overlaps((words[i].start, words[i].end), taken):
             i += 1
             continue
         names = _name_list(words, i)

@@ -197,8 +197,11 @@ def _role(segments: list[_Segment]) -> str:
     return ("原" if seg.former else "") + seg.post.title
 
 
-def _is_name(word: Word) -> bool:
-    return word.tag == "PER" and 2 <= len(word.text) <= (20 if any(d in word.text for d in "·•・") else _MAX_NAME)
+def is_name(word: Word) -> bool:
+    """Is this tagged word a person's name (two to six characters, or a dotted name of up to twenty)?"""
+    dotted = any(d in word.text for d in "·•・")
+    return word.tag == "PER" and 2 <= len(word.text) <= (20 if dotted else _MAX_NAME) and \
+        all(is_cjk(c) or c in "·•・" for c in word.text)
 
 
 def chains(text: str, original: str, words: list[Word]) -> list[PersonMention]:
@@ -225,9 +228,9 @@ def chains(text: str, original: str, words: list[Word]) -> list[PersonMention]:
         if j < n and words[j].title is not None and words[j].start == words[j - 1].end:
             segments.append(_segment(words, j, j))  # 副市长常务副市长: two titles in a row
             j += 1
-        name = words[j] if j < n and _is_name(words[j]) else _name_by_rule(text, words, j)
+        name = words[j] if j < n and is_name(words[j]) else _name_by_rule(text, words, j)
         chain_first = segments[0].first
-        if name is None and chain_first > floor and _is_name(words[chain_first - 1]) and \
+        if name is None and chain_first > floor and is_name(words[chain_first - 1]) and \
                 not (j < n and words[j].title is not None):
             name = words[chain_first - 1]  # 张伟教授, 李明总书记: the name before its title
             org, org_first = _org_before(words, chain_first - 1, floor)
@@ -324,7 +327,7 @@ def _co_holders(text: str, original: str, words: list[Word], k: int, holder: Per
     if not last.startswith(_SHARED_TITLE) and last not in _SHARED_TITLE:
         return []
     out = []
-    while k + 2 < len(words) and words[k + 1].text == "、" and _is_name(words[k + 2]) and \
+    while k + 2 < len(words) and words[k + 1].text == "、" and is_name(words[k + 2]) and \
             not (k + 3 < len(words) and words[k + 3].title is not None):
         w = words[k + 2]
         out.append(PersonMention(w.text, original[w.start:w.end], w.start, w.end, holder.form, holder.posts,
