@@ -20,8 +20,6 @@ from kg.extract.tagger import Token
 from kg.extract.text import freq, is_cjk
 from kg.model import OrgMention, PersonMention, PostMention
 
-# parts of speech that may be part of an organisation's name (LAC's tag set)
-_ORG_TAGS = frozenset({"ORG", "LOC", "n", "nz", "nt", "ns", "vn", "j", "an", "nw", "s"})
 _SEPARATORS = ("、", "兼")
 _JOINS = ("和", "与")
 _LIST_JOINS = ("、", "和", "及", "与")
@@ -117,11 +115,13 @@ def _org_before(words: list[Word], i: int, floor: int, title: str = "") -> tuple
             written = "".join(w.text for w in words[first:i])
             for text in (written, written + title[:1]) if title else (written,):
                 org = parse_org(text, words[first].start)
-                anchored = org is not None and bool(org.national or org.place or org.level or (
-                    written in lexicon.organs() and len(written) >= 3))  # 团市委, 政法委 (not a bare 分局)
-                if org is None or not anchored and not loose or not (
-                        anchored or first == i - 1 or words[first].tag in ("ORG", "LOC", "ns", "nt")
-                        or written in lexicon.organs() or (first == k and words[first].tag in ("n", "nz", "j"))):
+                if org is None:
+                    continue
+                listed = written in lexicon.organs()
+                anchored = bool(org.national or org.place or org.level) or (listed and len(written) >= 3)  # 团市委
+                opens_well = first == i - 1 or listed or words[first].tag in ("ORG", "LOC", "ns", "nt") or (
+                    first == k and words[first].tag in ("n", "nz", "j"))
+                if not (anchored or (loose and opens_well)):
                     continue
                 if text != written and not org.units and lexicon.titles()[title].level != title[:1]:
                     continue  # 长沙 + 市长 is 长沙市's; a shared character otherwise ends an organ (国防部长)
