@@ -16,7 +16,7 @@ from functools import cache
 
 from kg import lexicon
 from kg.extract.tagger import Token, tag
-from kg.extract.text import follow_words, is_cjk, overlaps
+from kg.extract.text import AFTER_NAME, follow_words, is_cjk, overlaps
 from kg.extract.titles import Word, chains, is_name, split_title, title_regex, words_of
 from kg.model import Page, PersonMention
 
@@ -96,7 +96,6 @@ def tagged_words(page: Page, spans: list[tuple[int, int]]) -> Iterator[list[Word
 
 # ---------------------------------------------------------------- where the tagger errs
 
-_AFTER_NAME = frozenset("在到和与为是等也就还又都将把对向从率赴于及同跟给被让请由自以说称代陪去来前往已曾再作致讲谈一")
 _DOTS = "·•・"
 _NOT_IN_NAMES = frozenset({"w", "p", "c", "u", "m", "q"})
 
@@ -134,7 +133,7 @@ def mend(text: str, tokens: list[Token]) -> list[Token]:
         dotted = any(d in word for d in _DOTS)
         ends_in_word = text.startswith(_longer_follow_words(), t.end - 1)  # 王五一 | 行
         runs_on = k < len(tokens) and tokens[k].tag != "w"  # 张德广和委员会…, not 司马清和，
-        if not dotted and ((len(word) >= 3 and ends_in_word) or (len(word) >= 4 and word[-1] in _AFTER_NAME
+        if not dotted and ((len(word) >= 3 and ends_in_word) or (len(word) >= 4 and word[-1] in AFTER_NAME
                                                                    and runs_on)):
             out += [Token(t.start, t.end - 1, "PER"), Token(t.end - 1, t.end, "c")]
             continue
@@ -142,12 +141,12 @@ def mend(text: str, tokens: list[Token]) -> list[Token]:
         after = tokens[k + 1] if k + 1 < len(tokens) else None
         rest = text[nxt.start + 1:nxt.end] if nxt is not None else ""
         if (len(word) == 2 or dotted) and nxt is not None and rest in _longer_follow_words() and \
-                is_cjk(text[nxt.start]) and text[nxt.start] not in _AFTER_NAME:
+                is_cjk(text[nxt.start]) and text[nxt.start] not in AFTER_NAME:
             out += [Token(t.start, nxt.start + 1, "PER"), Token(nxt.start + 1, nxt.end, nxt.tag)]
             k += 1  # 吐尔洪·阿不来 | 提陪同: the name's last character and the verb after it
             continue
         if (len(word) == 2 or dotted) and nxt is not None and nxt.end - nxt.start == 1 and \
-                is_cjk(text[nxt.start]) and text[nxt.start] not in _AFTER_NAME and nxt.tag not in _NOT_IN_NAMES \
+                is_cjk(text[nxt.start]) and text[nxt.start] not in AFTER_NAME and nxt.tag not in _NOT_IN_NAMES \
                 and not split_title(text[nxt.start:nxt.start + 3]) and \
                 (after is None or after.end - after.start > 1 or after.tag in ("w", "c", "p", "u")):
             out.append(Token(t.start, nxt.end, "PER"))
@@ -191,7 +190,7 @@ def _dotted_whole(text: str, tokens: list[Token]) -> list[Token]:
 def _piece(text: str, t: Token) -> bool:
     """Can this word be part of a dotted name (a name, or a lone character that is no function word)?"""
     word = text[t.start:t.end]
-    return t.tag == "PER" or (len(word) == 1 and is_cjk(word) and word not in _AFTER_NAME)
+    return t.tag == "PER" or (len(word) == 1 and is_cjk(word) and word not in AFTER_NAME)
 
 
 def _ethnic_name(text: str, start: int) -> int | None:

@@ -9,7 +9,8 @@ from kg import dictionary, lexicon
 from kg.normalise import CJK, MASK
 
 _IS_CJK = re.compile(f"[{CJK}]")
-PUNCT_STOP = frozenset("，,。！？!?；;：:、“”\"'‘’（）()《》【】[]\n 　")
+# characters that, written right after a name, are a word of their own (在, 到, 说 …), not its last character
+AFTER_NAME = frozenset("在到和与为是等也就还又都将把对向从率赴于及同跟给被让请由自以说称代陪去来前往已曾再作致讲谈一")
 
 
 def is_cjk(ch: str) -> bool:

@@ -17,7 +17,7 @@ from functools import cache
 from kg import lexicon
 from kg.extract.organisations import parse_org
 from kg.extract.tagger import Token
-from kg.extract.text import freq, is_cjk
+from kg.extract.text import AFTER_NAME, freq, is_cjk
 from kg.model import OrgMention, PersonMention, PostMention
 
 _SEPARATORS = ("、", "兼")
@@ -276,7 +276,6 @@ def _next_title(words: list[Word], k: int) -> int | None:
 
 
 _NAME_ENDS = frozenset({"w", "v", "p", "c", "d", "u", "f", "vd", "ad"})
-_AFTER_A_NAME = frozenset("在到和与为是等也就还又都将把对向从率赴于及同跟给被让请由自以说")
 _NOT_A_NAME = frozenset({"w", "PER", "p", "c", "d", "u", "f", "r", "m", "q", "vd", "ad"})  # 总统和夫人
 
 
@@ -298,7 +297,7 @@ def _name_by_rule(text: str, words: list[Word], j: int) -> Word | None:
             break
         follows = words[k + 1] if k + 1 < len(words) else None
         if len(span) >= 2 and all(is_cjk(c) for c in span) and freq(span) < 100 and \
-                (len(span) == 2 or span[-1] not in _AFTER_A_NAME) and (follows is None or follows.tag in _NAME_ENDS):
+                (len(span) == 2 or span[-1] not in AFTER_NAME) and (follows is None or follows.tag in _NAME_ENDS):
             found = Word(words[j].start, words[k].end, "PER", span)  # the longest reading: 门继东, not 门继
     if found is not None and len(found.text) == 2 and text[found.end:found.end + 1] in "和与" and \
             text.startswith(tuple(lexicon.discourse()["participant"]), found.end + 1):
