@@ -1,7 +1,8 @@
 """Person names: which text to tag, the tagger's names, and later references to the same people.
 
-Names come from the learned tagger (``kg.extract.tagger``), run only on clauses where a name is
-likely: next to a title, a role word (记者, 村民), or a list of people who 陪同/参加/发言. A name the
+Names come from the learned tagger (``kg.extract.tagger``), run only on the few characters around
+what makes a name likely: a title (with the organisation before it), a role word (记者, 村民), or a
+list of people who 陪同/参加/发言. Where the tagger is known to err, its names are mended. A name the
 article gave once is found again by its spelling elsewhere (a "reference"), and a surname with a
 title the article gave that person (李部长) is an "alias".
 """
@@ -22,6 +23,7 @@ from kg.model import Page, PersonMention
 
 _CLAUSE_STOP = re.compile(r"[，,。！？!?；;：:\n]")
 _LIST_JOINS = ("、", "和", "及", "与")
+_SPEAKER_ROLE = "与会者"  # the role of people named only as speakers at an official's meeting
 
 
 @cache
@@ -305,7 +307,7 @@ def _listed(page: Page, words: list[Word], taken: list[tuple[int, int]]) -> list
         if verb == "join":
             out.extend(_mention(page, n, "leaders_list") for n in names)
         elif verb == "speak":
-            out.extend(_mention(page, n, "listed", "与会者") for n in names)
+            out.extend(_mention(page, n, "listed", _SPEAKER_ROLE) for n in names)
         i = k
     return out
 
