@@ -51,6 +51,11 @@ def add_posts(b: Builder, ctx: Context, person_key: str, mention: PersonMention)
 
 
 def _spell(b: Builder, ctx: Context, seg: PostMention, before: _Spelled | None) -> _Spelled | None:
+    """The organisation of one segment, in this order: one the tagger named but the grammar cannot read
+    (as written); a place or level alone (the region's government); none written (the title's own:
+    national, or its level's government, or the one before it); a national or foreign one (as written);
+    one with its place or level (spelled with the region); one written without (a department of the
+    committee before it, a body of the region before it, or as written). None: nothing to hold it."""
     info = lexicon.titles()[seg.title]
     org = seg.org
     if org is not None and not (org.units or org.national or org.foreign or org.place or org.level):
@@ -82,9 +87,7 @@ def _spell(b: Builder, ctx: Context, seg: PostMention, before: _Spelled | None) 
         return _record(b, label, before.jurisdiction, org.units, before.committee)
     if before is not None and (before.jurisdiction is not None or before.written_place):
         return _in(b, before.jurisdiction, before.written_place, org.units)  # 副县长、公安局局长: the county's
-    if head.scope == "sub" and head.parent:  # 宣传部长 alone: the committee of the article's region
-        return None
-    return _record(b, org.written, None, org.units, _committee_of(org.written, org.units))
+    return _record(b, org.written, None, org.units, _committee_of(org.written, org.units))  # never guessed
 
 
 def _jurisdiction_of(ctx: Context, org: OrgMention | None, pos: int) -> Jurisdiction | None:
