@@ -87,6 +87,8 @@ def _roles_in_sentence(text: str, sent: Sentence, people: list[PersonMention], c
                        speech_at: int) -> tuple[list[_Subject], list[str]]:
     """Who acts in a sentence (subjects, in order) and who only takes part (参加/陪同/发言, 会上…,
     在…陪同下). Only officials act; anyone may take part."""
+    if not people:
+        return [], []
     in_event = any(c.kind == "in_event" and c.start - sent.start <= 1 for c in cues)
     commission = [c for c in cues if c.kind == "commission"]
     escorts, leading = _escorted(text, sent, cues), _escorted(text, sent, cues, "led_by")
