@@ -1,10 +1,9 @@
-"""jieba's tables from the cache file are jieba's own, and a broken cache file is rebuilt."""
+"""kg.dictionary: jieba's word list read into one table, cached, rebuilt when the cache is broken."""
 
 from __future__ import annotations
 
 import marshal
 
-import jieba
 import pytest
 
 from kg import dictionary
@@ -13,19 +12,22 @@ from kg import dictionary
 @pytest.fixture
 def fresh_cache(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    dictionary._tables.cache_clear()
+    dictionary._table.cache_clear()
     yield tmp_path
-    dictionary._tables.cache_clear()
+    dictionary._table.cache_clear()
 
 
-def test_tables_are_jiebas_and_are_cached(fresh_cache):
+def test_frequencies_and_tags_are_jiebas_and_are_cached(fresh_cache):
+    import jieba
     from jieba import posseg
 
-    freq, total, tags = dictionary._tables()
-    assert tags == posseg.dt.word_tag_tab and freq == jieba.dt.FREQ and total == jieba.dt.total
+    jieba.initialize()
+    for word in ("调研", "开封", "华侨大学", "委员会", "书记"):
+        assert dictionary.freq(word) == jieba.dt.FREQ[word]
+        assert dictionary.tag(word) == posseg.dt.word_tag_tab[word]
+    assert dictionary.freq("青山镇东风村") == 0 and dictionary.tag("青山镇东风村", "none") == "none"
     path = dictionary.cache_file()
-    assert path.parent.parent == fresh_cache and marshal.loads(path.read_bytes())[1] == total
-    assert dictionary.freq("调研") > 0 and dictionary.tags()["调研"] == "vn" and dictionary.freq("青山镇东风村") == 0
+    assert path.parent.parent == fresh_cache and marshal.loads(path.read_bytes())[0]["调研"] > 0
 
 
 def test_a_broken_cache_file_is_rebuilt(fresh_cache):
@@ -33,9 +35,24 @@ def test_a_broken_cache_file_is_rebuilt(fresh_cache):
     path.parent.mkdir(parents=True)
     path.write_bytes(b"not marshal data")
     assert dictionary.freq("调研") > 0
-    assert marshal.loads(path.read_bytes())[1] == jieba.dt.total
+    assert dictionary._valid(marshal.loads(path.read_bytes()))
 
 
-def test_segmentation_is_jiebas():
-    for text in ("便民服务中心", "青山镇东风村党群服务中心", "第一人民医院"):
-        assert dictionary.segment(text) == jieba.lcut(text, HMM=False)
+def test_jieba_is_not_imported_to_read_the_word_list(fresh_cache):
+    import subprocess
+    import sys
+
+    code = "import sys; from kg import dictionary; dictionary.freq('调研'); print('jieba' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout == "False\n"
+
+
+@pytest.mark.parametrize("text", ["便民服务中心", "第一人民医院", "青山镇东风村党群服务中心", "甲乙丙"])
+def test_segmentation_takes_the_longest_dictionary_word_first(text):
+    words = dictionary.segment(text)
+    assert "".join(words) == text
+    at = 0
+    for word in words:
+        assert dictionary.freq(word) > 0 or len(word) == 1
+        longer = [text[at:at + n] for n in range(len(word) + 1, len(text) - at + 1)]
+        assert not any(dictionary.freq(w) > 0 for w in longer), (word, longer)
+        at += len(word)

@@ -14,7 +14,8 @@ from dataclasses import replace
 from functools import cache, lru_cache
 
 from kg import lexicon
-from kg.extract.text import freq, is_cjk
+from kg.dictionary import freq
+from kg.extract.text import is_cjk
 from kg.gazetteer import gazetteer
 from kg.model import OrgMention, OrgUnit
 

@@ -13,8 +13,9 @@ from dataclasses import replace
 from functools import cache, lru_cache
 
 from kg import dictionary, lexicon
+from kg.dictionary import freq
 from kg.extract.organisations import LEVELS, TOWN_LEVELS
-from kg.extract.text import boundary_words, freq, is_cjk
+from kg.extract.text import boundary_words, is_cjk
 from kg.gazetteer import Division, gazetteer
 from kg.model import Page, PlaceMention
 from kg.normalise import CJK, MASK
@@ -60,10 +61,9 @@ def _stops_after(tail: str) -> bool:
     A function of those characters alone, so the answer is kept: texts repeat their tails."""
     if tail[-1] in _STOP_CHARS or (tail.endswith(boundary_words()) and tail[-1] != "于"):
         return True  # 于 ends names (张三于…), but not places (东于庄村)
-    tags = dictionary.tags()
     for size in (4, 3, 2):
         word = tail[-size:]
-        if len(word) == size and freq(word) >= 100 and tags.get(word, "n") in _STOP_TAGS \
+        if len(word) == size and freq(word) >= 100 and dictionary.tag(word, "n") in _STOP_TAGS \
                 and not _ORDINAL.fullmatch(word) and not gazetteer().lookup(word):  # 开封 is a city, not a verb
             return True
     return False
@@ -79,9 +79,9 @@ def _place_name_start(text: str, end: int, floor: int, max_len: int) -> int:
     if k < end and text[k] in LEVELS and k > floor and text[k - 1] in "该本全我各":
         k += 1  # 该镇东风村: "this town", then the village's own name
     crossing = text[k - 1:k + 1]
-    if floor < k < end and freq(crossing) >= 50 and not dictionary.tags().get(crossing, "n").startswith("ns"):
+    if floor < k < end and freq(crossing) >= 50 and not dictionary.tag(crossing, "n").startswith("ns"):
         k += 1  # 全员核酸检测…: do not start inside a word (but 和县 is a county)
-    if k > floor and text[k - 1] == "在" and dictionary.tags().get(text[k:k + 2]) == "v" and end - k > 4:
+    if k > floor and text[k - 1] == "在" and dictionary.tag(text[k:k + 2], "") == "v" and end - k > 4:
         k += 2  # 在参观青山博物馆时: what 在 opens is an act, the name comes after its verb
     return k
 
@@ -92,7 +92,7 @@ def _name_after_place(text: str, place: PlaceMention | None, start: int) -> int 
         return None
     gap = text[place.end:start]
     if all(is_cjk(c) and c not in _STOP_CHARS for c in gap) and not gap.startswith(boundary_words()) and \
-            not any(freq(gap[:n]) >= 100 and dictionary.tags().get(gap[:n]) == "v" for n in (2, 3)):
+            not any(freq(gap[:n]) >= 100 and dictionary.tag(gap[:n], "") == "v" for n in (2, 3)):
         return place.end
     return None
 
@@ -116,7 +116,7 @@ def _fronted_name_start(text: str, start: int, end: int, floor: int) -> int | No
     """在堤防加固工程施工现场，…: after a sentence-opening 在, the whole phrase up to the suffix is the name
     (not in 在参观…博物馆时, where a verb follows 在)."""
     opening = _opening(_CLAUSE_OPENING, text, floor, start)
-    if any(dictionary.tags().get(text[opening + 1:opening + 1 + n]) == "v" for n in (2, 3)):
+    if any(dictionary.tag(text[opening + 1:opening + 1 + n], "") == "v" for n in (2, 3)):
         return None
     if text.startswith("在", opening) and opening + 1 < start and end - opening - 1 <= 14 and \
             all(is_cjk(c) for c in text[opening + 1:end]) and text.startswith(("，", ","), _suffix_end(text, end)):
@@ -146,7 +146,7 @@ def _gazetteer_name_start(text: str, end: int, floor: int, suffix: str, level: s
 
 
 def _common_word(name: str) -> bool:
-    return freq(name) >= 200 and not dictionary.tags().get(name, "n").startswith(("ns", "nr", "nz", "nt"))
+    return freq(name) >= 200 and not dictionary.tag(name, "n").startswith(("ns", "nr", "nz", "nt"))
 
 
 def only_common_words(name: str) -> bool:
@@ -154,7 +154,7 @@ def only_common_words(name: str) -> bool:
     words = dictionary.segment(name)
     kinds = set(lexicon.facility_suffixes())  # jieba tags some of them as names (幼儿园 nr)
     return all(w in kinds or (len(w) >= 2 and freq(w) > 0 and
-                              not dictionary.tags().get(w, "x").startswith(("ns", "nr", "nz", "nt")))
+                              not dictionary.tag(w, "x").startswith(("ns", "nr", "nz", "nt")))
                for w in words)  # a single character is what is left of an unknown (proper) word
 
 
@@ -255,14 +255,14 @@ def _rejected(text: str, m: re.Match[str], suffix: str, start: int, found: list[
     if len(name) < min_name or MASK in label or (not listed and _is_generic(label)):
         return True
     if info is None and adjacent and last.kind == "AdministrativeRegion" and freq(name) >= 40 and \
-            dictionary.tags().get(name) in ("v", "vn"):
+            dictionary.tag(name, "") in ("v", "vn"):
         return True  # 青山镇排查水库: what is done in the town, not a facility's name
     if info is not None and info.level in TOWN_LEVELS and _province_then_stub(name):
         return True  # 海南椰乡果业: a company named after its province, not a township
     if len(suffix) == 1 and _common_word(text[m.start():m.start() + 2]):
         return True  # 乡贤, 村民: the suffix character starts another word
     if len(suffix) == 1 and freq(text[m.start() - 1:s_end]) >= (1000 if info else 100) and \
-            not dictionary.tags().get(text[m.start() - 1:s_end], "n").startswith("ns") and \
+            not dictionary.tag(text[m.start() - 1:s_end], "n").startswith("ns") and \
             not (len(name) >= 2 and freq(text[start:s_end])):
         return True  # 农村, 大局: the suffix character belongs to a common word (but 财政局 is a word)
     after_place = last is not None and (adjacent or (
@@ -270,7 +270,7 @@ def _rejected(text: str, m: re.Match[str], suffix: str, start: int, found: list[
     quoted = m.start() > a and text[m.start() - 1] in "”」\""
     # 工业企业, 交通卡口: a kind of facility, not a named one (县教育局、财政局 are; 东湖大学 is a name)
     return info is None and not quoted and _common_word(name) and not after_place and text[start] not in LEVELS \
-        and dictionary.tags().get(label) not in ("nt", "nz", "ns")
+        and dictionary.tag(label, "") not in ("nt", "nz", "ns")
 
 
 def places_in(page: Page, a: int, b: int, post_spans: list[tuple[int, int]]) -> list[PlaceMention]:

@@ -1,11 +1,11 @@
-"""Small helpers every extraction module uses: characters, jieba's word list, discourse words."""
+"""Small helpers every extraction module uses: characters and discourse words."""
 
 from __future__ import annotations
 
 import re
 from functools import cache
 
-from kg import dictionary, lexicon
+from kg import lexicon
 from kg.normalise import CJK, MASK
 
 _IS_CJK = re.compile(f"[{CJK}]")
@@ -15,16 +15,6 @@ AFTER_NAME = frozenset("在到和与为是等也就还又都将把对向从率�
 
 def is_cjk(ch: str) -> bool:
     return ch != MASK and bool(_IS_CJK.match(ch))
-
-
-def freq(word: str) -> int:
-    """How often jieba's dictionary saw ``word`` (0 for unknown words)."""
-    return dictionary.freq(word)
-
-
-def word_tag(word: str, default: str = "x") -> str:
-    """jieba's part-of-speech tag of a dictionary word."""
-    return dictionary.tags().get(word, default)
 
 
 @cache

@@ -15,9 +15,10 @@ from dataclasses import dataclass, replace
 from functools import cache
 
 from kg import lexicon
+from kg.dictionary import freq
 from kg.extract.organisations import parse_org
 from kg.extract.tagger import Token
-from kg.extract.text import AFTER_NAME, freq, is_cjk
+from kg.extract.text import AFTER_NAME, is_cjk
 from kg.model import OrgMention, PersonMention, PostMention
 
 _SEPARATORS = ("、", "兼")
