@@ -385,6 +385,15 @@ def test_a_determiner_makes_a_place_noun_generic(mentions_of):
     assert "甲集团青山分公司" in names
 
 
+@pytest.mark.parametrize(("text", "not_a_place", "place"), [
+    ("副省长李明考察了开发区、三资企业和东湖大学。", "三资企业", "东湖大学"),  # a kind of enterprise
+    ("市长王芳出席了青山镇台胞回乡联谊会开幕式。", "台胞回乡", "青山镇"),  # 回乡 is a verb, not a township
+])
+def test_a_word_of_the_dictionary_names_no_place(mentions_of, text, not_a_place, place):
+    names = {p.name for p in mentions_of(text).places}
+    assert not_a_place not in names and place in names
+
+
 def test_an_organisation_s_courses_are_no_place(mentions_of):
     names = {p.name for p in mentions_of("副书记王芳在省委党校第三期干部进修班上讲话。").places}
     assert "省委党校" in names and not any("干部" in n for n in names)

@@ -261,16 +261,19 @@ def _rejected(text: str, m: re.Match[str], suffix: str, start: int, found: list[
         return True  # 海南椰乡果业: a company named after its province, not a township
     if len(suffix) == 1 and _common_word(text[m.start():m.start() + 2]):
         return True  # 乡贤, 村民: the suffix character starts another word
-    if len(suffix) == 1 and freq(text[m.start() - 1:s_end]) >= (1000 if info else 100) and \
-            not dictionary.tag(text[m.start() - 1:s_end], "n").startswith("ns") and \
-            not (len(name) >= 2 and freq(text[start:s_end])):
-        return True  # 农村, 大局: the suffix character belongs to a common word (but 财政局 is a word)
+    ending = text[m.start() - 1:s_end]
+    if len(suffix) == 1 and (freq(ending) >= (1000 if info else 100) or (
+            freq(ending) >= 100 and dictionary.tag(ending, "") == "v")) and \
+            not dictionary.tag(ending, "n").startswith("ns") and not (len(name) >= 2 and freq(text[start:s_end])):
+        return True  # 农村, 大局, 回乡: the suffix character belongs to a common word (but 财政局 is a word)
     after_place = last is not None and (adjacent or (
         last.end == start - 1 and text[start - 1] == "、" and last.level_prefix is not None))
     quoted = m.start() > a and text[m.start() - 1] in "”」\""
     # 工业企业, 交通卡口: a kind of facility, not a named one (县教育局、财政局 are; 东湖大学 is a name)
-    return info is None and not quoted and _common_word(name) and not after_place and text[start] not in LEVELS \
-        and dictionary.tag(label, "") not in ("nt", "nz", "ns")
+    if info is not None or quoted or after_place or text[start] in LEVELS:
+        return False
+    label_tag = dictionary.tag(label, "")
+    return (_common_word(name) and label_tag not in ("nt", "nz", "ns")) or label_tag in ("n", "j", "l")
 
 
 def places_in(page: Page, a: int, b: int, post_spans: list[tuple[int, int]]) -> list[PlaceMention]:

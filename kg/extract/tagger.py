@@ -128,7 +128,8 @@ def _best_path(np: Any, emissions: Any, transitions: list[list[float]], margin: 
             i = max(range(len(totals)), key=totals.__getitem__)
             step_score.append(totals[i] + row[c])
             step_back.append(i)
-        score, back = step_score, back + [step_back]
+        score = step_score
+        back.append(step_back)
     i = max(range(len(score)), key=score.__getitem__)
     path = [candidates[-1][i]]
     for t in range(len(back) - 1, -1, -1):
