@@ -181,6 +181,12 @@ def facility_suffixes() -> tuple[str, ...]:
 
 
 @cache
+def natural_features() -> tuple[str, ...]:
+    """Last characters of the names of lakes, rivers, mountains … (natural_features.txt)."""
+    return tuple(line.strip() for _, line in _lines("natural_features.txt"))
+
+
+@cache
 def event_triggers() -> dict[str, str]:
     """Trigger word → the kind of event it makes (a class of the ontology), or "lead" (an event of no kind)."""
     classes = (*EVENT_CLASSES, "lead")
@@ -189,8 +195,9 @@ def event_triggers() -> dict[str, str]:
 
 @cache
 def discourse() -> dict[str, frozenset[str]]:
-    kinds = {"speech", "follow", "participant", "leaders_list", "pronoun", "anaphor_place", "boundary",
-             "commission", "in_event", "same_day", "hearing", "speaker", "escort", "led_by", "determiner", "locative"}
+    kinds = {"speech", "follow", "participant", "leaders_list", "pronoun", "anaphor_place", "boundary", "commission",
+             "in_event", "same_day", "hearing", "speaker", "escort", "led_by", "determiner", "locative",
+             "in_place_name"}
     out: dict[str, set[str]] = {k: set() for k in kinds}
     for r in _rows("discourse.tsv", ("kind", "word")):
         out[r.choice("kind", kinds)].add(r["word"])

@@ -309,7 +309,7 @@ def _chain(mentions_of, text: str, name: str) -> PersonMention:
     ("中共中央政治局委员、国务院副总理张伟在会上讲话。", "张伟", [("委员", "中共中央政治局"), ("副总理", "国务院")]),
     ("研究报告已经交到水利部部长刘海东办公桌上。", "刘海东", [("部长", "水利部")]),
     ("国家发展改革委副主任陈立新介绍了有关情况。", "陈立新", [("副主任", "国家发展改革委")]),
-    ("全国政协副主席、省委书记王建华出席会议。", "王建华", [("副主席", "全国政协"), ("书记", "省委")]),
+    ("全国政协副主席、省委书记柯建森出席会议。", "柯建森", [("副主席", "全国政协"), ("书记", "省委")]),
     ("省交通运输厅党组书记、厅长赵海峰一行到工地检查。", "赵海峰", [("党组书记", "省交通运输厅"), ("厅长", None)]),
     ("县委书记孙立平到青山镇检查防汛工作。", "孙立平", [("书记", "县委")]),
     ("市长刘海东在会上说，要抓好春耕。", "刘海东", [("市长", None)]),
@@ -333,7 +333,7 @@ def test_company_academic_and_former_titles_make_no_official(mentions_of, text, 
 
 
 def test_an_association_s_chair_is_reported_as_an_official(mentions_of):
-    assert _chain(mentions_of, "省作家协会主席王建华为获奖者颁奖。", "王建华").official
+    assert _chain(mentions_of, "省作家协会主席柯建森为获奖者颁奖。", "柯建森").official
 
 
 def test_the_name_after_a_title_is_read_even_where_the_tagger_takes_it_for_something_else(mentions_of):
@@ -345,7 +345,7 @@ def test_a_title_chain_in_a_headline_is_read(mentions_of):
 
 
 def test_a_name_written_before_its_title_takes_the_organisation_before_the_name(mentions_of):
-    p = _chain(mentions_of, "会上，省作家协会王建华主席致辞。", "王建华")
+    p = _chain(mentions_of, "会上，省作家协会柯建森主席致辞。", "柯建森")
     assert p.official and [(s.title, s.org.written) for s in p.posts] == [("主席", "省作家协会")]
 
 
@@ -373,6 +373,8 @@ def test_a_leader_escorted_by_officials_is_an_official(mentions_of):
     ("副市长李明在长沙市委组织部和市水利局调研。", "市水利局"),
     ("副市长李明在长沙市委组织部和市水利局调研。", "长沙市委组织部"),
     ("县长王芳来到青山镇东于庄村，看望群众。", "东于庄村"),
+    ("省长王芳来到洞庭湖和青山水泥有限公司，调研生态保护。", "洞庭湖"),  # a lake the dictionary knows
+    ("副书记张伟来到王大山同志纪念馆，参观事迹展。", "王大山同志纪念馆"),  # 同志 inside a memorial's name
 ])
 def test_places_where_a_place_is_expected(mentions_of, text, place):
     assert place in {p.name for p in mentions_of(text).places}

@@ -17,7 +17,7 @@ from kg.normalise import MASK, mask_mojibake, normalise, parse_byline, strip_glo
 
 BODY = "5月5日，东城区委书记张三来到青山镇调研防汛工作。\n他强调，要压实责任，确保安全度汛。\n"
 BODY_HANT = "5月5日，東城區委書記張三來到青山鎮調研防汛工作。\n他強調，要壓實責任，確保安全度汛。\n"
-TEASER = "孙七到西城区检查安全生产\n周八在南湖街道走访企业\n"
+TEASER = "孙七到西城区检查安全生产\n周八在北塘街道走访企业\n"
 
 
 def source(text: str, **metadata: str) -> SourceText:

@@ -55,6 +55,11 @@ def _stops_place_name(text: str, k: int) -> bool:
 _LONGEST_STOP = 4  # characters of the longest word that may end a name (boundary words, dictionary words)
 
 
+@cache
+def _in_place_names() -> tuple[str, ...]:
+    return tuple(lexicon.discourse()["in_place_name"])
+
+
 @lru_cache(maxsize=1 << 16)
 def _stops_after(tail: str) -> bool:
     """Does ``tail`` (the last few characters before a point) end with a word no place name holds?
@@ -73,6 +78,10 @@ def _place_name_start(text: str, end: int, floor: int, max_len: int) -> int:
     """Leftmost start of a place name ending at ``end``: stop at punctuation and function words."""
     k = end
     while k > floor and end - k < max_len and is_cjk(text[k - 1]):
+        inside = next((w for w in _in_place_names() if text.startswith(w, k - len(w)) and k - len(w) > floor), None)
+        if inside:  # 某某同志纪念馆: 同志 ends a person's name, not this place's
+            k -= len(inside)
+            continue
         if _stops_place_name(text, k):
             break
         k -= 1
@@ -403,6 +412,9 @@ def _destinations(page: Page, a: int, b: int, found: list[PlaceMention]) -> list
                     hit = (size, _pick_division(divisions, out[-1].name if parent is not None else None))
                     break
             if hit is None:
+                landmark = _landmark_at(text, pos, b, found + out)
+                if landmark:
+                    out.append(landmark)
                 break
             size, division = hit
             out.append(PlaceMention(name=division.name, original=None, start=pos, end=pos + size,
@@ -412,6 +424,16 @@ def _destinations(page: Page, a: int, b: int, found: list[PlaceMention]) -> list
             else:
                 pos, parent = pos + size, pos
     return out
+
+
+def _landmark_at(text: str, pos: int, b: int, found: list[PlaceMention]) -> PlaceMention | None:
+    """来到某湖: a lake, river or mountain the dictionary knows as a place name, where a place is expected."""
+    for size in (4, 3, 2):
+        name = text[pos:pos + size]
+        if len(name) == size and name.endswith(lexicon.natural_features()) and dictionary.tag(name, "") == "ns" \
+                and _free(found, pos, pos + size) and _ends_destination(text, pos + size, b, found):
+            return PlaceMention(name=name, original=None, start=pos, end=pos + size, kind="Facility", level=None)
+    return None
 
 
 def _ends_destination(text: str, end: int, b: int, found: list[PlaceMention]) -> bool:
