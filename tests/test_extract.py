@@ -387,6 +387,20 @@ def test_a_determiner_makes_a_place_noun_generic(mentions_of):
     assert "甲集团青山分公司" in names
 
 
+@pytest.mark.parametrize(("text", "places"), [
+    ("副市长王芳在实地考察了甲口、乙店两镇的工作后说。", ["甲口镇", "乙店镇"]),  # one suffix, counted
+    ("县长李明考察了上岗和下坪两村。", ["上岗村", "下坪村"]),
+    ("书记王芳来到北塘路街道东风新村居民区考察调研。", ["北塘路街道", "东风新村居民区"]),  # a village's name
+    ("县长李明在青山县慈安疗养院看望病员。", ["青山县慈安疗养院"]),  # 疗养院 is a facility
+])
+def test_places_as_written(mentions_of, text, places):
+    assert [p.name for p in mentions_of(text).places] == places
+
+
+def test_a_counted_suffix_needs_a_place_noun(mentions_of):
+    assert mentions_of("县长李明看望了两村民。").places == []
+
+
 @pytest.mark.parametrize(("text", "not_a_place", "place"), [
     ("副省长李明考察了开发区、三资企业和东湖大学。", "三资企业", "东湖大学"),  # a kind of enterprise
     ("市长王芳出席了青山镇台胞回乡联谊会开幕式。", "台胞回乡", "青山镇"),  # 回乡 is a verb, not a township

@@ -315,6 +315,10 @@ def places_in(page: Page, a: int, b: int, post_spans: list[tuple[int, int]]) -> 
             pos = m.start() + 1
             continue
         start, s_end, suffix, is_admin, label = best
+        after = next((w for w in _suffixes_at(text, s_end) if w in admin and admin[w].level in ("社区", "小区")
+                      and s_end + len(w) <= b), None) if is_admin and admin[suffix].level == "村" else None
+        if after:  # 东风新村居民区, 青山村社区: the village's name is the community's
+            label, s_end, suffix = label + after, s_end + len(after), after
         longer = max((k + len(w) for k in range(m.start() + 1, s_end) for w in _suffixes_at(text, k)
                       if k + len(w) <= b and w not in admin), default=s_end)
         if not is_admin and longer > s_end:  # 青山工业园区: 工业园, then 园区 runs on
@@ -356,6 +360,8 @@ def places_in(page: Page, a: int, b: int, post_spans: list[tuple[int, int]]) -> 
     found.extend(_listed_places(page, a, b, found))
     found.extend(_destinations(page, a, b, found))
     found.extend(_organisations(page, a, b, found, post_spans))
+    for start, end, places in _counted_places(text, a, b):
+        found = [p for p in found if not (p.start < end and start < p.end)] + places
     found.sort(key=lambda p: p.start)
     # “全国文明村”东风村: a quoted honour right before a place's name is no place of its own
     found = [p for p in found if not (text[p.end:p.end + 1] in "”」" and any(q.start == p.end + 1 for q in found))]
@@ -554,6 +560,8 @@ def _chain_start(p: PlaceMention, by_start: dict[int, PlaceMention]) -> int:
 
 
 _LISTED = re.compile(rf"((?:[{CJK}]{{2,8}}、)+[{CJK}]{{2,8}})等(小区|社区|村|企业|学校|医院|单位|景区)")
+# 甲口、乙店两镇: short names counted by a number and one suffix, which each of them takes
+_COUNTED = re.compile(rf"((?:[{CJK}]{{2,4}}[、和])+[{CJK}]{{2,4}})[两二三四五六七八九十]+(镇|乡|村|县|市|区|街道|社区)")
 
 
 def _listed_places(page: Page, a: int, b: int, known: list[PlaceMention]) -> list[PlaceMention]:
@@ -574,4 +582,29 @@ def _listed_places(page: Page, a: int, b: int, known: list[PlaceMention]) -> lis
                 continue
             out.append(PlaceMention(name=item, original=page.original[s:e], start=s, end=e,
                                     kind="Facility", level=m.group(2)))
+    return out
+
+
+def _counted_places(text: str, a: int, b: int) -> list[tuple[int, int, list[PlaceMention]]]:
+    """考察了甲口、乙店两镇: each short name is a division of the counted kind (甲口镇, 乙店镇); with
+    the span the count covers, where no other reading of the text stands."""
+    out = []
+    admin, gaz = lexicon.admin_suffixes(), gazetteer()
+    for m in _COUNTED.finditer(text, a, b):
+        suffix = m.group(2)
+        if _common_word(text[m.start(2):m.start(2) + 2]):
+            continue  # 两村民: the suffix character starts another word
+        first = re.search("[、和]", m.group(1))
+        pos = _place_name_start(text, m.start(1) + (first.start() if first else 0), a, 4)
+        items = re.split("[、和]", text[pos:m.end(1)])
+        if any(len(item) < 2 or not all(is_cjk(c) for c in item) for item in items):
+            continue
+        places, start = [], pos
+        for item in items:
+            s, e = pos, pos + len(item)
+            pos = e + 1
+            division = next((d for d in gaz.by_short.get(item, []) if d.name.endswith(suffix)), None)
+            places.append(PlaceMention(name=division.name if division else item + suffix, original=None, start=s,
+                                       end=e, kind="AdministrativeRegion", level=admin[suffix].level))
+        out.append((start, m.end(), places))
     return out
