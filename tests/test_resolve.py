@@ -265,6 +265,19 @@ def test_trigger_words_type_the_event(facts_of, text, kinds):
     assert _event(facts_of(text), "张三丰").kinds == kinds
 
 
+def test_a_ceremony_is_an_event_where_it_is_held(facts_of):
+    """在甲校毕业典礼上讲话: the official was at the school, in an event of no stated kind."""
+    f = facts_of("省委书记柯建森在东湖大学毕业典礼上讲话。")
+    e = _event(f, "柯建森")
+    assert e.kinds == () and _places(f, e) == ["东湖大学"]
+
+
+def test_a_long_dateline_leaves_the_subject_in_front(facts_of):
+    text = ("青山日报南塘3月2日电（青山广播电视台记者柯小明、青山日报记者汪一凡、通讯员施小红）"
+            "省长柯建森今天到白水镇检查防汛工作。")
+    assert _event(facts_of(text), "柯建森").kinds == ("Inspection",)
+
+
 @pytest.mark.parametrize(
     ("text", "leader", "participants"),
     [
