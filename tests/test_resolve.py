@@ -80,6 +80,11 @@ def _places(f: Facts, e: Event) -> list[str]:
          {("周八", "常委", "岳麓区委"), ("周八", "常务副区长", "岳麓区政府")}),
         # the Youth League's 团市委 is not the 市委: a people's organisation, kept as written
         ("团市委书记孙七到岳麓区调研。", None, {("孙七", "书记", "团市委")}),
+        # an aside between the organisation and the title: a portfolio, a bracket
+        ("南昌县分管农业的副书记柯建森到白水镇检查。", None, {("柯建森", "副书记", "南昌县委")}),
+        ("第一工业部（航空工业）部长柯建森到白水镇检查。", None, {("柯建森", "部长", "第一工业部")}),
+        # a county the national list does not hold, as the tagger reads it: kept as written
+        ("青山县副县长柯建森到白水镇检查。", "南昌县新闻", {("柯建森", "副县长", "青山县政府")}),
     ],
 )
 def test_posts_spell_out_their_organisation(facts_of, text, title, posts):

@@ -16,7 +16,7 @@ from functools import cache
 
 from kg import lexicon
 from kg.dictionary import freq
-from kg.extract.organisations import parse_org
+from kg.extract.organisations import LEVELS, parse_org
 from kg.extract.tagger import Token
 from kg.extract.text import AFTER_NAME, is_cjk
 from kg.model import OrgMention, PersonMention, PostMention
@@ -130,6 +130,9 @@ def _org_before(words: list[Word], i: int, floor: int, title: str = "") -> tuple
     if k < i and words[i - 1].tag == "ORG":
         w = words[i - 1]
         return OrgMention(w.text, w.start, w.end), i - 1
+    if k < i and words[i - 1].tag == "LOC" and len(words[i - 1].text) >= 3 and words[i - 1].text[-1] in LEVELS:
+        w = words[i - 1]  # 青山县副书记: a division the national list does not hold (newer, older, misspelt)
+        return OrgMention(w.text, w.start, w.end, place=w.text), i - 1
     return None, i
 
 
@@ -165,7 +168,10 @@ def _segment(words: list[Word], i: int, floor: int) -> _Segment:
     while k > floor and words[k - 1].text in _MODIFIERS + _FORMER:
         k -= 1
     former = any(w.text in _FORMER for w in words[k:i])
-    org, first = _org_before(words, k, floor, title if k == i else "")
+    aside = _aside_before(words, k, floor)
+    org, first = _org_before(words, aside if aside is not None else k, floor, title if k == i else "")
+    if aside is not None and org is None:
+        first = k
     if first > floor and words[first - 1].text in _FORMER:
         first -= 1
         former = True
@@ -174,6 +180,21 @@ def _segment(words: list[Word], i: int, floor: int) -> _Segment:
     start = org.start if org is not None else words[first].start
     post = PostMention(title=title, start=start, end=title_word.end, org=org, inherited=inherited)
     return _Segment(post, first, i, former)
+
+
+def _aside_before(words: list[Word], k: int, floor: int) -> int | None:
+    """甲县分管农业的副书记, 第一工业部（航空工业）部长: where an aside that stands between a title and
+    its organisation starts (a portfolio, 分管…的, or a bracket), if one does."""
+    if k - 1 <= floor or words[k - 1].text not in ("的", "）", ")"):
+        return None
+    bracket = words[k - 1].text != "的"
+    opening = ("（", "(") if bracket else lexicon.discourse()["portfolio"]
+    for j in range(k - 2, max(floor, k - 7) - 1, -1):
+        if words[j].text in opening:
+            return j
+        if (words[j].tag in ("w", "PER") and not bracket) or words[j].title is not None:
+            return None
+    return None
 
 
 def _official(segments: list[_Segment]) -> bool:

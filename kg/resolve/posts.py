@@ -67,10 +67,11 @@ def _spell(b: Builder, ctx: Context, seg: PostMention, before: _Spelled | None) 
         if info.national_organ:
             return _record(b, info.national_organ, None, (OrgUnit("", info.national_organ),), info.national_organ)
         if info.level:
-            place = _jurisdiction_of(ctx, org, seg.start) if org is not None else None
-            juris = place or _level_jurisdiction(ctx, info.level, seg.start)
             organ = OrgUnit("", info.default_organ or "政府")
-            return _in(b, juris, info.level, (organ,))
+            place = _jurisdiction_of(ctx, org, seg.start) if org is not None else None
+            if place is None and org is not None and org.place:
+                return _in(b, None, org.place, (organ,))  # 青山县副县长: a county the list lacks, as written
+            return _in(b, place or _level_jurisdiction(ctx, info.level, seg.start), info.level, (organ,))
         if seg.inherited and before is not None:
             return _inherited(b, before, seg.title)
         return None
