@@ -413,3 +413,8 @@ def test_a_word_of_the_dictionary_names_no_place(mentions_of, text, not_a_place,
 def test_an_organisation_s_courses_are_no_place(mentions_of):
     names = {p.name for p in mentions_of("副书记王芳在省委党校第三期干部进修班上讲话。").places}
     assert "省委党校" in names and not any("干部" in n for n in names)
+
+
+def test_a_research_office_of_the_centre_is_a_public_office(mentions_of):
+    found = {p.name: p.official for p in mentions_of("中央政策研究室主任柯建森、青山水泥有限公司研究所所长汪一凡出席。").persons}
+    assert found == {"柯建森": True, "汪一凡": False}
