@@ -264,6 +264,7 @@ def test_town_is_placed_in_the_county_of_the_article(facts_of):
         ("区委书记张三丰主持召开区委常委会会议。", ("Meeting",)),
         ("区委书记张三丰走访慰问了青山镇的老党员。", ("Research", "CondolenceVisit")),
         ("区委书记张三丰率队赴余杭区考察学习。", ("Inspection",)),  # 考察 is an inspection visit
+        ("区委书记张三丰在青山镇作宣讲报告。报告会以视频形式举办。", ("Meeting",)),  # what the next sentence says
     ],
 )
 def test_trigger_words_type_the_event(facts_of, text, kinds):
