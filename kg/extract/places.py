@@ -88,8 +88,9 @@ def _place_name_start(text: str, end: int, floor: int, max_len: int) -> int:
     if k < end and text[k] in LEVELS and k > floor and text[k - 1] in "该本全我各":
         k += 1  # 该镇东风村: "this town", then the village's own name
     crossing = text[k - 1:k + 1]
-    if floor < k < end and freq(crossing) >= 50 and not dictionary.tag(crossing, "n").startswith("ns"):
-        k += 1  # 全员核酸检测…: do not start inside a word (but 和县 is a county)
+    if floor < k < end and freq(crossing) >= 50 and not dictionary.tag(crossing, "n").startswith("ns") and \
+            not (text[k] in LEVELS + "村" and freq(text[k:k + 2]) == 0):
+        k += 1  # 全员核酸检测…: do not start inside a word (but 和县 is a county, 进村党群… the village's)
     if k > floor and text[k - 1] == "在" and dictionary.tag(text[k:k + 2], "") == "v" and end - k > 4:
         k += 2  # 在参观青山博物馆时: what 在 opens is an act, the name comes after its verb
     return k
