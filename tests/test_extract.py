@@ -417,5 +417,6 @@ def test_an_organisation_s_courses_are_no_place(mentions_of):
 
 
 def test_a_research_office_of_the_centre_is_a_public_office(mentions_of):
-    found = {p.name: p.official for p in mentions_of("中央政策研究室主任柯建森、青山水泥有限公司研究所所长汪一凡出席。").persons}
+    text = "中央政策研究室主任柯建森、青山水泥有限公司研究所所长汪一凡出席。"
+    found = {p.name: p.official for p in mentions_of(text).persons}
     assert found == {"柯建森": True, "汪一凡": False}
