@@ -420,3 +420,13 @@ def test_a_research_office_of_the_centre_is_a_public_office(mentions_of):
     text = "中央政策研究室主任柯建森、青山水泥有限公司研究所所长汪一凡出席。"
     found = {p.name: p.official for p in mentions_of(text).persons}
     assert found == {"柯建森": True, "汪一凡": False}
+
+
+@pytest.mark.parametrize(("text", "names"), [
+    ("市委副书记、市长曾远航带队到青山镇检查防汛工作。", ["曾远航"]),  # 曾 read as "once"
+    ("区长曾起飞带队到青山镇检查。", ["曾起飞"]),
+    ("市长曾表示，要做好防汛工作。", []),  # here it is "once"
+    ("县委书记曾多次到青山镇调研。", []),
+])
+def test_a_surname_the_tagger_reads_as_an_adverb(mentions_of, text, names):
+    assert [p.name for p in mentions_of(text).persons] == names

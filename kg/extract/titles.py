@@ -18,7 +18,7 @@ from kg import lexicon
 from kg.dictionary import freq
 from kg.extract.organisations import LEVELS, parse_org
 from kg.extract.tagger import Token
-from kg.extract.text import AFTER_NAME, is_cjk
+from kg.extract.text import AFTER_NAME, follow_words, is_cjk
 from kg.model import OrgMention, PersonMention, PostMention
 
 _SEPARATORS = ("、", "兼")
@@ -304,22 +304,29 @@ _NOT_A_NAME = frozenset({"w", "PER", "p", "c", "d", "u", "f", "r", "m", "q", "vd
 def _name_by_rule(text: str, words: list[Word], j: int) -> Word | None:
     """A name right after a title that the tagger took for something else (周八 as a time): two or three
     characters starting with a surname, made of whole words, ending where a verb, a function word or a
-    punctuation mark follows, and not themselves a common word."""
-    if j >= len(words) or words[j].tag in _NOT_A_NAME or words[j].title is not None:
+    punctuation mark follows, and not themselves a common word. A surname the tagger read as an adverb
+    (曾启航 as 曾 "once" + 启航) counts only where a word that follows names comes right after."""
+    if j >= len(words) or words[j].title is not None:
         return None
     first = words[j].text
-    if not (first[:1] in lexicon.surnames() or first[:2] in lexicon.surnames()):
+    adverb = words[j].tag == "d" and first[:1] in lexicon.surnames() and (len(first) == 1 or freq(first) == 0)
+    if (words[j].tag in _NOT_A_NAME and not adverb) or not (
+            first[:1] in lexicon.surnames() or first[:2] in lexicon.surnames()):
         return None
     found = None
     for k in range(j, min(j + 3, len(words))):
         if words[k].title is not None or words[k].tag == "w":
             break
+        if adverb and k > j and (words[k].tag in _NOT_A_NAME or words[k].text.startswith(follow_words())):
+            break  # 市长曾表示, 书记都参加: the adverb it is
         span = text[words[j].start:words[k].end]
         if len(span) > 3:
             break
         follows = words[k + 1] if k + 1 < len(words) else None
+        ends = follows is None or (follows.text.startswith(follow_words()) or follows.tag == "w" if adverb
+                                   else follows.tag in _NAME_ENDS)
         if len(span) >= 2 and all(is_cjk(c) for c in span) and freq(span) < 100 and \
-                (len(span) == 2 or span[-1] not in AFTER_NAME) and (follows is None or follows.tag in _NAME_ENDS):
+                (len(span) == 2 or span[-1] not in AFTER_NAME) and ends:
             found = Word(words[j].start, words[k].end, "PER", span)  # the longest reading: 门继东, not 门继
     if found is not None and len(found.text) == 2 and text[found.end:found.end + 1] in "和与" and \
             text.startswith(tuple(lexicon.discourse()["participant"]), found.end + 1):
