@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from functools import cache
 from typing import TypeVar
 
 from kg import lexicon
@@ -118,6 +119,9 @@ def _roles_in_sentence(text: str, sent: Sentence, people: list[PersonMention], c
             continue
         marker = text[head - 1] if head > sent.start else "。"
         companion = marker in _COMPANION_MARKERS
+        if companion and subjects and text.startswith(_party_words(), p.end):
+            participants.append(key)  # 甲和乙一行来到: 乙 is in 甲's party
+            continue
         if marker in _OBJECT_MARKERS and not (companion and joins[n]):
             continue  # 向张三汇报 / 与张三座谈: the object of someone else's act
         if in_event or joins[n]:
@@ -134,6 +138,11 @@ def _roles_in_sentence(text: str, sent: Sentence, people: list[PersonMention], c
             continue  # 学习甲的讲话, 代表甲看望: someone named, not someone acting
         subjects.append(_Subject(key, head, p.end, listed))
     return subjects, participants
+
+
+@cache
+def _party_words() -> tuple[str, ...]:
+    return tuple(lexicon.discourse()["party"])
 
 
 def _continues(text: str, sent: Sentence, cues: list[Cue], speech_at: int) -> bool:
