@@ -338,7 +338,7 @@ def places_in(page: Page, a: int, b: int, post_spans: list[tuple[int, int]]) -> 
             found.append(PlaceMention(name=up[1].name, original=None, start=up[0], end=start,
                                       kind="AdministrativeRegion", level=up[1].level))
             parent = up[0]  # 长春南关区: the city's short name in front says which 南关区
-        elif parent is None and is_admin and not admin[suffix].whole:
+        elif parent is None and is_admin and not admin[suffix].whole and not gazetteer().by_name.get(label):
             inner = _split_known_prefix(text, start, m.start())
             if inner is not None:
                 division = gazetteer().by_short[text[start:inner]][0]
