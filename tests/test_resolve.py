@@ -80,6 +80,10 @@ def _places(f: Facts, e: Event) -> list[str]:
          {("周八", "常委", "岳麓区委"), ("周八", "常务副区长", "岳麓区政府")}),
         # the Youth League's 团市委 is not the 市委: a people's organisation, kept as written
         ("团市委书记孙七到岳麓区调研。", None, {("孙七", "书记", "团市委")}),
+        # a bare 街道 is the subdistrict the article names, as 区委 is its district's
+        ("青山街道党工委书记孙七讲话。街道党工委副书记、办事处主任周八参加。", None,
+         {("孙七", "书记", "青山街道党工委"), ("周八", "副书记", "青山街道党工委"),
+          ("周八", "主任", "青山街道办事处")}),
         # an aside between the organisation and the title: a portfolio, a bracket
         ("南昌县分管农业的副书记柯建森到白水镇检查。", None, {("柯建森", "副书记", "南昌县委")}),
         ("第一工业部（航空工业）部长柯建森到白水镇检查。", None, {("柯建森", "部长", "第一工业部")}),

@@ -21,7 +21,7 @@ from kg.model import OrgMention, OrgUnit
 
 LEVELS = "省市区县镇乡州"
 TOWN_LEVELS = ("街道", "镇", "乡")
-_LEVEL_WORDS = (("自治区", "省"), ("自治州", "州"), ("自治县", "县"))
+_LEVEL_WORDS = (("自治区", "省"), ("自治州", "州"), ("自治县", "县"), ("街道", "街道"))  # 街道党工委: the subdistrict's
 _TOWN = re.compile(r"[\u4e00-\u9fff]{2,4}?(?:街道|镇|乡)")
 
 
