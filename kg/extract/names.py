@@ -16,6 +16,7 @@ from dataclasses import replace
 from functools import cache
 
 from kg import lexicon
+from kg.dictionary import freq
 from kg.extract.tagger import Token, tag
 from kg.extract.text import AFTER_NAME, follow_words, is_cjk, overlaps
 from kg.extract.titles import Word, chains, is_name, split_title, title_regex, words_of
@@ -245,24 +246,27 @@ def _role_people(page: Page, words: list[Word], taken: list[tuple[int, int]]) ->
     roles, leaders = _role_words(), _leader_words()
     out = []
     for i, w in enumerate(words[:-1]):
-        if not is_name(words[i + 1]):
+        is_leaders = w.text.endswith(leaders)
+        # 市领导于佩然、乙参加: after 领导 a list opens with a name, however the tagger read it
+        bare = is_leaders and not is_name(words[i + 1]) and _listed_name(words, i + 1, opens=True)
+        if not is_name(words[i + 1]) and not bare:
             continue
         head = next((r for r in _roles_longest_first() if w.text.endswith(r)), None)
-        is_leaders = w.text.endswith(leaders)
         if head is None and not is_leaders:
             continue
-        for name in _name_list(words, i + 1):
+        for name in _name_list(words, i + 1, bare):
             if not overlaps((name.start, name.end), taken):
                 out.append(_mention(page, name, "leaders_list") if is_leaders and head is None
                            else _mention(page, name, "role", roles[head or ""]))
     return out
 
 
-def _name_list(words: list[Word], k: int) -> list[Word]:
-    """Names from ``k`` joined by 、和及与 (甲、乙和丙). Between 、 in a list of names, a two- or
-    three-character word that starts with a surname is a name the tagger missed (甲、王彬、乙)."""
+def _name_list(words: list[Word], k: int, bare: bool = False) -> list[Word]:
+    """Names from ``k`` joined by 、和及与 (甲、乙和丙). Between 、 in a list of names (or first, if
+    ``bare``), a two- or three-character word that starts with a surname is a name the tagger missed
+    (甲、王彬、乙)."""
     names = []
-    while k < len(words) and (is_name(words[k]) or (names and _listed_name(words, k))):
+    while k < len(words) and (is_name(words[k]) or ((names or bare) and _listed_name(words, k, opens=not names))):
         names.append(words[k] if words[k].tag == "PER" else Word(words[k].start, words[k].end, "PER", words[k].text))
         if k + 2 < len(words) and words[k + 1].text in _LIST_JOINS and \
                 (is_name(words[k + 2]) or _listed_name(words, k + 2)):
@@ -272,11 +276,14 @@ def _name_list(words: list[Word], k: int) -> list[Word]:
     return names
 
 
-def _listed_name(words: list[Word], k: int) -> bool:
+def _listed_name(words: list[Word], k: int, opens: bool = False) -> bool:
+    """Is word ``k`` a name in a list: after 、 (or opening it, and no common word), two or three
+    characters from a surname, followed by 、, 等 or a comma (or, opening it, by 、: a list of two or more)?"""
     w = words[k]
-    return words[k - 1].text == "、" and 2 <= len(w.text) <= 3 and w.title is None and \
-        w.text[0] in lexicon.surnames() and all(is_cjk(c) for c in w.text) and \
-        (k + 1 == len(words) or words[k + 1].text in ("、", "等", "，"))
+    ends = ("、",) if opens else ("、", "等", "，")
+    return (opens or words[k - 1].text == "、") and 2 <= len(w.text) <= 3 and w.title is None and \
+        w.text[0] in lexicon.surnames() and all(is_cjk(c) for c in w.text) and not (opens and freq(w.text) >= 100) and \
+        (k + 1 < len(words) and words[k + 1].text in ends or (not opens and k + 1 == len(words)))
 
 
 def _listed(page: Page, words: list[Word], taken: list[tuple[int, int]]) -> list[PersonMention]:
