@@ -434,5 +434,5 @@ def test_a_surname_the_tagger_reads_as_an_adverb(mentions_of, text, names):
 
 
 def test_a_list_of_leaders_opens_with_a_name_the_tagger_took_for_a_verb(mentions_of):
-    m = mentions_of("县领导盖文远、柯小东一同调研。")  # the tagger reads 盖文远 as a verb
+    m = mentions_of("县领导盖文远、包德全一同调研。")  # the tagger reads 盖文远 as a verb
     assert {p.name for p in m.persons if p.form == "leaders_list" and p.official} >= {"盖文远"}
