@@ -26,6 +26,8 @@ def _units(written: str) -> list[tuple[str, str]]:
     ("市政协文化文史和学习委员会", [("", "政协"), ("文化文史和学习", "委员会")]),
     ("科学技术部", [("科学技术", "部")]),  # 科|学技术 would cut a word
     ("东湖大学历史学系", [("东湖", "大学"), ("历史学", "系")]),
+    ("南昌县县委", [("", "委")]),  # the county, then its level again: the county's party committee
+    ("长沙市市场监管局", [("市场监管", "局")]),  # 市场 is a word, not the level again
 ])
 def test_units_are_read_right_to_left_by_their_suffixes(written, units):
     assert _units(written) == units

@@ -108,6 +108,9 @@ def _place(text: str, pos: int) -> tuple[str | None, str | None, bool, int]:
             town = _TOWN.match(text, pos + size)  # 江宁区青山镇党委: the town inside the county
             if town and _units(text[town.end():]):
                 return name + town.group(), None, False, town.end()
+            again = _units(text[pos + size + 1:]) if level == name[-1] and level in LEVELS else None
+            if again and not again[0].name:  # 献县县委: the county, then its level again (not 市场监管局)
+                return name, None, False, pos + size + 1
             return name, None, False, pos + size
         if level and level in LEVELS and any(d.level == level for d in gaz.by_short.get(name, [])):
             return name, level, False, pos + size + 1  # 浙江 + 省委
