@@ -97,17 +97,17 @@ def _roles_in_sentence(text: str, sent: Sentence, people: list[PersonMention], c
     subjects: list[_Subject] = []
     participants: list[str] = []
     heads = [p.phrase_start if p.phrase_start is not None else p.start for p in people]
+    ends = [max([p.end, *(q.end for q in p.posts)]) for p in people]  # 蒋一帆区长: past a title after the name
     # what each person does: up to the end of the clause or the next person named in it; names listed
     # together (省领导甲、乙参加) share what the last of them does
     joins = [False] * len(people)
     together = [False] * len(people)  # 甲与乙一同检查: 乙 goes with 甲, who leads
     for n in range(len(people) - 1, -1, -1):
-        p = people[n]
-        after = text[p.end:min([_clause_end(text, p.end, sent.end), *heads[n + 1:]])]
+        after = text[ends[n]:min([_clause_end(text, ends[n], sent.end), *heads[n + 1:]])]
         together[n] = any(w in after for w in _TOGETHER)
         joins[n] = any(w in after for w in joining) or (
-            n + 1 < len(people) and _listed(text, p.end, heads[n + 1]) and joins[n + 1]
-            and not (together[n + 1] and text[p.end:heads[n + 1]].strip("，,、") in _COMPANION_MARKERS))
+            n + 1 < len(people) and _listed(text, ends[n], heads[n + 1]) and joins[n + 1]
+            and not (together[n + 1] and text[ends[n]:heads[n + 1]].strip("，,、") in _COMPANION_MARKERS))
     for n, p in enumerate(people):
         if p.start >= speech_at:
             continue
@@ -115,11 +115,11 @@ def _roles_in_sentence(text: str, sent: Sentence, people: list[PersonMention], c
         if any(a <= head < z for a, z in escorts):
             participants.append(key)
             continue
-        if any(c.start < head and "委托" in text[p.end:p.end + 4] for c in commission):
+        if any(c.start < head and "委托" in text[ends[n]:ends[n] + 4] for c in commission):
             continue
         marker = text[head - 1] if head > sent.start else "。"
         companion = marker in _COMPANION_MARKERS
-        if companion and subjects and text.startswith(_party_words(), p.end):
+        if companion and subjects and text.startswith(_party_words(), ends[n]):
             participants.append(key)  # 甲和乙一行来到: 乙 is in 甲's party
             continue
         if marker in _OBJECT_MARKERS and not (companion and joins[n]):
@@ -136,7 +136,7 @@ def _roles_in_sentence(text: str, sent: Sentence, people: list[PersonMention], c
         led = any(a <= head < z for a, z in leading)
         if key not in officials or not (listed or led or _opens_clause(text, head, sent.start)):
             continue  # 学习甲的讲话, 代表甲看望: someone named, not someone acting
-        subjects.append(_Subject(key, head, p.end, listed))
+        subjects.append(_Subject(key, head, ends[n], listed))
     return subjects, participants
 
 
