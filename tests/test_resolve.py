@@ -581,3 +581,9 @@ def test_a_chain_whose_county_is_unknown_keeps_the_county_level_in_each_organisa
     assert _posts(f) == {("孙立平", "副县长", "县政府"), ("孙立平", "书记", "县公安局党委"),
                          ("孙立平", "局长", "县公安局")}
     assert all(o.jurisdiction is None for o in f.organizations)
+
+
+def test_a_facility_inside_a_facility_keeps_its_own_name(facts_of):
+    """在甲村党群服务站，…察看了养老服务中心: named after a region, never after another facility."""
+    f = facts_of("在东风村党群服务站，县长柯建森察看了养老服务中心。")
+    assert "东风村党群服务站养老服务中心" not in {r.label for r in f.regions}

@@ -51,10 +51,10 @@ def add_places(b: Builder, ctx: Context, mentions: Mentions) -> dict[int, str]:
                 named_after = named_after_division(p.name)
                 parent = b.region_for_division(named_after) if named_after else None
             label, original = p.name, p.original
-            # 社区卫生服务中心, 敬老院: a facility named only with common words is named after its place;
+            # 社区卫生服务中心, 敬老院: a facility named only with common words is named after its region;
             # a company registered under its county keeps the county in its name (某某县甲乙有限公司)
             enclosing = b.regions.get(parent) if parent is not None else None
-            if enclosing is not None and p.kind == "Facility" and (
+            if enclosing is not None and enclosing.kind == "AdministrativeRegion" and p.kind == "Facility" and (
                     only_common_words(p.name) or p.name in lexicon.facility_suffixes() or
                     (p.name.endswith(_COMPANY_SUFFIXES) and enclosing.adcode is not None) or
                     (enclosing.adcode is not None and _an_office(p.name))):
