@@ -584,6 +584,6 @@ def test_a_chain_whose_county_is_unknown_keeps_the_county_level_in_each_organisa
 
 
 def test_a_facility_inside_a_facility_keeps_its_own_name(facts_of):
-    """在甲村党群服务站，…察看了养老服务中心: named after a region, never after another facility."""
-    f = facts_of("在东风村党群服务站，县长柯建森察看了养老服务中心。")
-    assert "东风村党群服务站养老服务中心" not in {r.label for r in f.regions}
+    """在甲村党群服务站，…察看“家门口”服务站: named after a region, never after another facility."""
+    f = facts_of("在东风村党群服务站，县长柯建森察看“家门口”服务站运行情况。")
+    assert "东风村党群服务站家门口服务站" not in {r.label for r in f.regions}
