@@ -436,3 +436,10 @@ def test_a_surname_the_tagger_reads_as_an_adverb(mentions_of, text, names):
 def test_a_list_of_leaders_opens_with_a_name_the_tagger_took_for_a_verb(mentions_of):
     m = mentions_of("县领导盖文远、包德全一同调研。")  # the tagger reads 盖文远 as a verb
     assert {p.name for p in m.persons if p.form == "leaders_list" and p.official} >= {"盖文远"}
+
+
+def test_names_listed_after_a_shared_title_all_hold_it(mentions_of):
+    m = mentions_of("副市长柯一帆、汪二朋、施三立，市政府委员陶四海、范五洲出席会议。")
+    titles = {p.name: [q.title for q in p.posts] for p in m.persons}
+    assert titles == {"柯一帆": ["副市长"], "汪二朋": ["副市长"], "施三立": ["副市长"],
+                      "陶四海": ["委员"], "范五洲": ["委员"]}

@@ -28,6 +28,7 @@ def _units(written: str) -> list[tuple[str, str]]:
     ("东湖大学历史学系", [("东湖", "大学"), ("历史学", "系")]),
     ("南昌县县委", [("", "委")]),  # the county, then its level again: the county's party committee
     ("长沙市市场监管局", [("市场监管", "局")]),  # 市场 is a word, not the level again
+    ("民进中央", [("", "民进"), ("", "中央")]),  # a democratic party, then its central committee
 ])
 def test_units_are_read_right_to_left_by_their_suffixes(written, units):
     assert _units(written) == units

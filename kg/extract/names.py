@@ -16,10 +16,9 @@ from dataclasses import replace
 from functools import cache
 
 from kg import lexicon
-from kg.dictionary import freq
 from kg.extract.tagger import Token, tag
 from kg.extract.text import AFTER_NAME, follow_words, is_cjk, overlaps
-from kg.extract.titles import Word, chains, is_name, split_title, title_regex, words_of
+from kg.extract.titles import Word, chains, is_name, listed_name, split_title, title_regex, words_of
 from kg.model import Page, PersonMention
 
 _CLAUSE_STOP = re.compile(r"[，,。！？!?；;：:\n]")
@@ -57,6 +56,7 @@ def _anchor_regex() -> re.Pattern[str]:
 _TITLE_WINDOW = (16, 8)  # an organisation before a title (市政协文化文史和学习委员会), the name after it
 _LIST_WINDOW = (200, 2)  # names listed before 参加, 陪同, 发言: from the start of the clause
 _DOTTED_NAME_ROOM = 14  # after a title, a dotted name may run longer (艾哈迈德·哈马罗什)
+_LISTED_NAMES_ROOM = 32  # after a title, names listed with 、 (副市长甲、乙、丙、丁) run on to the clause's end
 
 
 def spans_to_tag(page: Page, lines: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -75,6 +75,8 @@ def spans_to_tag(page: Page, lines: list[tuple[int, int]]) -> list[tuple[int, in
             end = m.end() + after
             if any(d in text[m.end():m.end() + _DOTTED_NAME_ROOM] for d in _DOTS):
                 end = m.end() + _DOTTED_NAME_ROOM
+            elif "、" in text[m.end():end]:
+                end = m.end() + _LISTED_NAMES_ROOM  # 副总理甲、乙、丙: names that share the title
             start, end = max(lo, m.start() - before), min(hi, end)
             if out and out[-1][1] >= start and out[-1][0] >= lo:
                 out[-1] = (out[-1][0], max(out[-1][1], end))
@@ -248,7 +250,7 @@ def _role_people(page: Page, words: list[Word], taken: list[tuple[int, int]]) ->
     for i, w in enumerate(words[:-1]):
         is_leaders = w.text.endswith(leaders)
         # 市领导于佩然、乙参加: after 领导 a list opens with a name, however the tagger read it
-        bare = is_leaders and not is_name(words[i + 1]) and _listed_name(words, i + 1, opens=True)
+        bare = is_leaders and not is_name(words[i + 1]) and listed_name(words, i + 1, opens=True)
         if not is_name(words[i + 1]) and not bare:
             continue
         head = next((r for r in _roles_longest_first() if w.text.endswith(r)), None)
@@ -266,24 +268,14 @@ def _name_list(words: list[Word], k: int, bare: bool = False) -> list[Word]:
     ``bare``), a two- or three-character word that starts with a surname is a name the tagger missed
     (甲、王彬、乙)."""
     names = []
-    while k < len(words) and (is_name(words[k]) or ((names or bare) and _listed_name(words, k, opens=not names))):
+    while k < len(words) and (is_name(words[k]) or ((names or bare) and listed_name(words, k, opens=not names))):
         names.append(words[k] if words[k].tag == "PER" else Word(words[k].start, words[k].end, "PER", words[k].text))
         if k + 2 < len(words) and words[k + 1].text in _LIST_JOINS and \
-                (is_name(words[k + 2]) or _listed_name(words, k + 2)):
+                (is_name(words[k + 2]) or listed_name(words, k + 2)):
             k += 2
         else:
             break
     return names
-
-
-def _listed_name(words: list[Word], k: int, opens: bool = False) -> bool:
-    """Is word ``k`` a name in a list: after 、 (or opening it, and no common word), two or three
-    characters from a surname, followed by 、, 等 or a comma (or, opening it, by 、: a list of two or more)?"""
-    w = words[k]
-    ends = ("、",) if opens else ("、", "等", "，")
-    return (opens or words[k - 1].text == "、") and 2 <= len(w.text) <= 3 and w.title is None and \
-        w.text[0] in lexicon.surnames() and all(is_cjk(c) for c in w.text) and not (opens and freq(w.text) >= 100) and \
-        (k + 1 < len(words) and words[k + 1].text in ends or (not opens and k + 1 == len(words)))
 
 
 def _listed(page: Page, words: list[Word], taken: list[tuple[int, int]]) -> list[PersonMention]:

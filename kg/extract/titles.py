@@ -349,13 +349,24 @@ def _person(text: str, original: str, name: Word, segments: list[_Segment]) -> P
 _SHARED_TITLE = ("副", "常委", "委员", "成员")
 
 
+def listed_name(words: list[Word], k: int, opens: bool = False) -> bool:
+    """Is word ``k`` a name in a list: after 、 (or opening it, and no common word), two or three
+    characters from a surname, followed by 、, 等 or a comma (or, opening it, by 、: a list of two or more)?"""
+    w = words[k]
+    ends = ("、",) if opens else ("、", "等", "，")
+    return (opens or words[k - 1].text == "、") and 2 <= len(w.text) <= 3 and w.title is None and \
+        w.text[0] in lexicon.surnames() and all(is_cjk(c) for c in w.text) and not (opens and freq(w.text) >= 100) and \
+        (k + 1 < len(words) and words[k + 1].text in ends or (not opens and k + 1 == len(words)))
+
+
 def _co_holders(text: str, original: str, words: list[Word], k: int, holder: PersonMention) -> list[PersonMention]:
     """副市长甲、乙: names listed right after a shared title hold it too (not after 书记甲、乙, two people)."""
     last = holder.posts[-1].title if holder.posts else ""
-    if not last.startswith(_SHARED_TITLE) and last not in _SHARED_TITLE:
+    if not last.startswith(_SHARED_TITLE) and not last.endswith(_SHARED_TITLE):  # 国务委员甲、乙
         return []
     out = []
-    while k + 2 < len(words) and words[k + 1].text == "、" and is_name(words[k + 2]) and \
+    while k + 2 < len(words) and words[k + 1].text == "、" and \
+            (is_name(words[k + 2]) or listed_name(words, k + 2)) and \
             not (k + 3 < len(words) and words[k + 3].title is not None):
         w = words[k + 2]
         out.append(PersonMention(w.text, original[w.start:w.end], w.start, w.end, holder.form, holder.posts,

@@ -119,7 +119,7 @@ def _roles_in_sentence(text: str, sent: Sentence, people: list[PersonMention], c
             continue
         marker = text[head - 1] if head > sent.start else "。"
         companion = marker in _COMPANION_MARKERS
-        if companion and subjects and text.startswith(_party_words(), ends[n]):
+        if companion and subjects and text.startswith(_entourage_words(), ends[n]):
             participants.append(key)  # 甲和乙一行来到: 乙 is in 甲's party
             continue
         if marker in _OBJECT_MARKERS and not (companion and joins[n]):
@@ -141,8 +141,8 @@ def _roles_in_sentence(text: str, sent: Sentence, people: list[PersonMention], c
 
 
 @cache
-def _party_words() -> tuple[str, ...]:
-    return tuple(lexicon.discourse()["party"])
+def _entourage_words() -> tuple[str, ...]:
+    return tuple(lexicon.discourse()["entourage"])
 
 
 def _continues(text: str, sent: Sentence, cues: list[Cue], speech_at: int) -> bool:
