@@ -275,6 +275,12 @@ def test_trigger_words_type_the_event(facts_of, text, kinds):
     assert _event(facts_of(text), "张三丰").kinds == kinds
 
 
+def test_sentences_of_directives_go_on_with_what_was_said(facts_of):
+    """市长甲强调，…。要深入实施某工程: the project is what was said, not where the mayor went."""
+    f = facts_of("市长柯建森到白水镇调研。柯建森强调，要抓好春耕。要提高产量，深入实施东湖灌溉工程。")
+    assert _places(f, _event(f, "柯建森")) == ["白水镇"]
+
+
 def test_a_ceremony_is_an_event_where_it_is_held(facts_of):
     """在甲校毕业典礼上讲话: the official was at the school, in an event of no stated kind."""
     f = facts_of("省委书记柯建森在东湖大学毕业典礼上讲话。")
@@ -295,6 +301,10 @@ def test_a_long_dateline_leaves_the_subject_in_front(facts_of):
         ("区长李四海一行到青山镇检查。区委常委、副区长周八陪同。", "李四海", ("周八",)),
         ("镇长包文成和镇人大主席韦红云一行来到新街社区看望老人。", "包文成", ("韦红云",)),  # in the party
         ("区委书记赵六来到青山街道调研。钱立新区长，区委常委孙海涛一同调研。", "赵六", ("钱立新", "孙海涛")),
+        # the chair of the meeting the leader spoke at takes part in it
+        ("5日，市政府召开廉政工作会议，市长赵六在会上强调，要严守纪律。副市长钱立新主持会议。", "赵六", ("钱立新",)),
+        # who attends and speaks is the one the meeting is for
+        ("全市组织工作会议5日召开。市委书记赵六出席会议并讲话。市委常委孙海涛主持会议。", "赵六", ("孙海涛",)),
         ("区委书记张三丰主持召开区委常委会会议。会上，区委副书记孙七通报了有关情况。", "张三丰", ("孙七",)),
         ("在区长李四海陪同下，市委书记赵六到青山镇调研。", "赵六", ("李四海",)),
         ("市委书记赵六主持召开市委常委会会议。市委副书记、市长吴九，市委副书记孙七出席会议。", "赵六",

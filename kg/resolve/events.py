@@ -25,6 +25,7 @@ _OBJECT_MARKERS = "向对给为与和同跟陪"
 _COMPANION_MARKERS = "与和同跟"  # 甲与乙一同检查: with a participant word, a companion, not an object
 _TOGETHER = ("一同", "共同", "一起")
 _T = TypeVar("_T", Cue, PersonMention, PlaceMention)
+_ALSO_SPEAKS = re.compile(r"并(?:发表)?(?:重要)?(?:讲话|致辞)")  # 出席会议并讲话: the one the meeting is for
 _SEPARATELY = re.compile(r"(?:等(?:[^，,。；;、]{0,6}(?:领导|同志))?)?分别")  # 甲，乙等区领导分别带队
 
 
@@ -105,7 +106,7 @@ def _roles_in_sentence(text: str, sent: Sentence, people: list[PersonMention], c
     for n in range(len(people) - 1, -1, -1):
         after = text[ends[n]:min([_clause_end(text, ends[n], sent.end), *heads[n + 1:]])]
         together[n] = any(w in after for w in _TOGETHER)
-        joins[n] = any(w in after for w in joining) or (
+        joins[n] = (any(w in after for w in joining) and not _ALSO_SPEAKS.search(after)) or (
             n + 1 < len(people) and _listed(text, ends[n], heads[n + 1]) and joins[n + 1]
             and not (together[n + 1] and text[ends[n]:heads[n + 1]].strip("，,、") in _COMPANION_MARKERS))
     for n, p in enumerate(people):
@@ -138,6 +139,22 @@ def _roles_in_sentence(text: str, sent: Sentence, people: list[PersonMention], c
             continue  # 学习甲的讲话, 代表甲看望: someone named, not someone acting
         subjects.append(_Subject(key, head, ends[n], listed))
     return subjects, participants
+
+
+def _chairs_the_meeting(text: str, pos: int, end: int) -> bool:
+    """Does the clause from ``pos`` say that someone chairs the meeting already named (主持会议)?"""
+    clause = text[pos:_clause_end(text, pos, end) + 1]
+    return any(clause.startswith(w) and clause[len(w):len(w) + 1] in "并，,。；;" for w in _chair_words())
+
+
+@cache
+def _chair_words() -> tuple[str, ...]:
+    return tuple(lexicon.discourse()["chair"])
+
+
+@cache
+def _directives() -> tuple[str, ...]:
+    return tuple(sorted(lexicon.discourse()["directive"], key=len, reverse=True))
 
 
 @cache
@@ -184,6 +201,8 @@ def events_of(b: Builder, mentions: Mentions, sentences: list[Sentence], key_at:
         s_cues = cues_in[n_sent]
         s_people = [p for p in people_in[n_sent] if p.start in person_key]
         speech_at = min((c.start for c in s_cues if c.kind == "speech"), default=sent.end)
+        if text.startswith(_directives(), sent.start):
+            speech_at = sent.start  # 要深入实施…: what was said goes on, nothing is done
         subjects, participants = _roles_in_sentence(text, sent, s_people, s_cues, person_key, officials, speech_at)
         actors: list[str] = []
         if subjects:
@@ -197,7 +216,13 @@ def events_of(b: Builder, mentions: Mentions, sentences: list[Sentence], key_at:
             else:
                 actors = [subjects[0].key]
                 participants.extend(s.key for s in subjects[1:] if s.adjacent)
-            actor = actors[0]
+            chaired = drafts.get((current.get(sent.section), sent.section))
+            if chaired is not None and chaired.leader not in actors and "Meeting" in chaired.kinds and \
+                    _chairs_the_meeting(text, subjects[0].end, sent.end):
+                participants = [*actors, *participants]  # 乙主持会议: the meeting 甲 spoke at, not one of 乙's
+                actors = []
+            else:
+                actor = actors[0]
         elif _continues(text, sent, s_cues, speech_at):
             actor = actor or current.get(sent.section)
             actors = [actor] if actor else []
