@@ -221,6 +221,9 @@ class PostMention:
 PersonForm = Literal["chain", "name_title", "leaders_list", "listed", "byline", "role", "reference", "alias"]
 
 
+PARTICIPANT_ROLE = "与会者"  # the role of people named only as taking part in an official's event
+
+
 @dataclass(frozen=True)
 class PersonMention:
     name: str  # Simplified

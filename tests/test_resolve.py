@@ -275,6 +275,12 @@ def test_trigger_words_type_the_event(facts_of, text, kinds):
     assert _event(facts_of(text), "张三丰").kinds == kinds
 
 
+def test_people_named_after_the_fact_take_part(facts_of):
+    """出席座谈会的还有甲、乙和丙: people with no stated post, who took part in the leader's meeting."""
+    e = _event(facts_of("市委书记赵六主持召开座谈会。出席座谈会的还有柯一帆、汪二朋和施三立等。"), "赵六")
+    assert [k.split("（")[0] for k in e.participants] == ["柯一帆", "汪二朋", "施三立"]
+
+
 def test_sentences_of_directives_go_on_with_what_was_said(facts_of):
     """市长甲强调，…。要深入实施某工程: the project is what was said, not where the mayor went."""
     f = facts_of("市长柯建森到白水镇调研。柯建森强调，要抓好春耕。要提高产量，深入实施东湖灌溉工程。")

@@ -19,11 +19,11 @@ from kg import lexicon
 from kg.extract.tagger import Token, tag
 from kg.extract.text import AFTER_NAME, follow_words, is_cjk, overlaps
 from kg.extract.titles import Word, chains, is_name, listed_name, split_title, title_regex, words_of
-from kg.model import Page, PersonMention
+from kg.model import PARTICIPANT_ROLE, Page, PersonMention
 
 _CLAUSE_STOP = re.compile(r"[，,。！？!?；;：:\n]")
+_ALSO_PRESENT = re.compile(r"[^，,。；;\n]{0,20}的[^，,。；;\n]{0,12}?还?有")  # 出席座谈会的党外人士还有
 _LIST_JOINS = ("、", "和", "及", "与")
-_SPEAKER_ROLE = "与会者"  # the role of people named only as speakers at an official's meeting
 
 
 @cache
@@ -73,7 +73,9 @@ def spans_to_tag(page: Page, lines: list[tuple[int, int]]) -> list[tuple[int, in
             lo, hi = (stops[k - 1] + 1 if k else a), (stops[k] + 1 if k < len(stops) else b)
             before, after = _LIST_WINDOW if m.group() in lists else _TITLE_WINDOW
             end = m.end() + after
-            if any(d in text[m.end():m.end() + _DOTTED_NAME_ROOM] for d in _DOTS):
+            if m.group() in lists and _ALSO_PRESENT.match(text, m.end()):
+                end = hi  # 出席会议的还有甲、乙: the names come after
+            elif any(d in text[m.end():m.end() + _DOTTED_NAME_ROOM] for d in _DOTS):
                 end = m.end() + _DOTTED_NAME_ROOM
             elif "、" in text[m.end():end]:
                 end = m.end() + _LISTED_NAMES_ROOM  # 副总理甲、乙、丙: names that share the title
@@ -102,6 +104,7 @@ def tagged_words(page: Page, spans: list[tuple[int, int]]) -> Iterator[list[Word
 # ---------------------------------------------------------------- where the tagger errs
 
 _DOTS = "·•・"
+_LIST_MARKS = ("、", "和", "及", "等", "，", ",")  # what may follow a name in a list
 _NOT_IN_NAMES = frozenset({"w", "p", "c", "u", "m", "q"})
 
 
@@ -144,6 +147,12 @@ def mend(text: str, tokens: list[Token]) -> list[Token]:
             continue
         nxt = tokens[k] if k < len(tokens) else None
         after = tokens[k + 1] if k + 1 < len(tokens) else None
+        if len(word) == 1 and word in lexicon.surnames() and nxt is not None and after is not None and \
+                1 <= nxt.end - nxt.start <= 2 and all(is_cjk(c) for c in text[nxt.start:nxt.end]) and \
+                nxt.tag not in _NOT_IN_NAMES and nxt.tag != "PER" and text[after.start:after.end] in _LIST_MARKS:
+            out.append(Token(t.start, nxt.end, "PER"))  # 甲、何 | 报翔、乙: a surname and its given name
+            k += 1
+            continue
         rest = text[nxt.start + 1:nxt.end] if nxt is not None else ""
         if (len(word) == 2 or dotted) and nxt is not None and rest in _longer_follow_words() and \
                 is_cjk(text[nxt.start]) and text[nxt.start] not in AFTER_NAME:
@@ -303,12 +312,26 @@ def _listed(page: Page, words: list[Word], taken: list[tuple[int, int]]) -> list
             if w.text in speaking:
                 verb = "speak"
                 break
+        if verb is None and _joined_before(page.text, words[i].start, joining):
+            verb = "present"  # 参加会见的还有甲、乙: people who take part, named after the fact
         if verb == "join":
             out.extend(_mention(page, n, "leaders_list") for n in names)
+        elif verb == "present":
+            out.extend(_mention(page, n, "listed", PARTICIPANT_ROLE) for n in names)
         elif verb == "speak":
-            out.extend(_mention(page, n, "listed", _SPEAKER_ROLE) for n in names)
+            out.extend(_mention(page, n, "listed", PARTICIPANT_ROLE) for n in names)
         i = k
     return out
+
+
+def _joined_before(text: str, start: int, joining: frozenset[str]) -> bool:
+    """Does the clause before ``start`` say who else took part (出席座谈会的党外人士还有)?"""
+    clause = text[max(text.rfind(c, 0, start) for c in "，,。；;\n") + 1:start]
+    return any(_ALSO_PRESENT.fullmatch(clause, k + len(w)) for w in joining for k in _find_all(clause, w))
+
+
+def _find_all(text: str, word: str) -> list[int]:
+    return [m.start() for m in re.finditer(re.escape(word), text)]
 
 
 # ---------------------------------------------------------------- the same people again

@@ -15,7 +15,7 @@ from functools import cache
 from typing import TypeVar
 
 from kg import lexicon
-from kg.model import Cue, Event, Mentions, PersonMention, PlaceMention
+from kg.model import PARTICIPANT_ROLE, Cue, Event, Mentions, PersonMention, PlaceMention
 from kg.resolve.builder import Builder
 from kg.resolve.context import Sentence
 from kg.resolve.dates import resolve_date
@@ -113,7 +113,7 @@ def _roles_in_sentence(text: str, sent: Sentence, people: list[PersonMention], c
         if p.start >= speech_at:
             continue
         key, head = person_key[p.start], heads[n]
-        if any(a <= head < z for a, z in escorts):
+        if any(a <= head < z for a, z in escorts) or p.role == PARTICIPANT_ROLE:
             participants.append(key)
             continue
         if any(c.start < head and "委托" in text[ends[n]:ends[n] + 4] for c in commission):
