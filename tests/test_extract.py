@@ -394,6 +394,7 @@ def test_a_determiner_makes_a_place_noun_generic(mentions_of):
     ("县长李明在青山县慈安疗养院看望病员。", ["青山县慈安疗养院"]),  # 疗养院 is a facility
     ("书记王芳来到东风村。她走进村党群服务中心察看。", ["东风村", "村党群服务中心"]),  # 进村 is a word, 村党 not
     ("市长王芳到三江侗族自治县调研。", ["三江侗族自治县"]),  # one county, though 三江 is its short name
+    ("县长李明来到青山烈士陵园和东湖商场。", ["青山烈士陵园", "东湖商场"]),
 ])
 def test_places_as_written(mentions_of, text, places):
     assert [p.name for p in mentions_of(text).places] == places
