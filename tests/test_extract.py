@@ -395,6 +395,7 @@ def test_a_determiner_makes_a_place_noun_generic(mentions_of):
     ("书记王芳来到东风村。她走进村党群服务中心察看。", ["东风村", "村党群服务中心"]),  # 进村 is a word, 村党 not
     ("市长王芳到三江侗族自治县调研。", ["三江侗族自治县"]),  # one county, though 三江 is its short name
     ("县长李明来到青山烈士陵园和东湖商场。", ["青山烈士陵园", "东湖商场"]),
+    ("县长李明考察了甲集团所属的本华板材厂。", ["甲集团", "本华板材厂"]),  # 本华, not 本 "this"
 ])
 def test_places_as_written(mentions_of, text, places):
     assert [p.name for p in mentions_of(text).places] == places

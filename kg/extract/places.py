@@ -83,6 +83,10 @@ def _place_name_start(text: str, end: int, floor: int, max_len: int) -> int:
             k -= len(inside)
             continue
         if _stops_place_name(text, k):
+            if text[k - 1] == "本" and k - 1 > floor and k < end and freq(text[k - 1:k + 1]) < 100 and \
+                    text[k] not in LEVELS + "村单":
+                k -= 1  # 所属的本钢板材…厂: a company's short name, not 本 "this"
+                continue
             break
         k -= 1
     if k < end and text[k] in LEVELS and k > floor and text[k - 1] in "该本全我各":
