@@ -445,3 +445,8 @@ def test_names_listed_after_a_shared_title_all_hold_it(mentions_of):
     titles = {p.name: [q.title for q in p.posts] for p in m.persons}
     assert titles == {"柯一帆": ["副市长"], "汪二朋": ["副市长"], "施三立": ["副市长"],
                       "陶四海": ["委员"], "范五洲": ["委员"]}
+
+
+@pytest.mark.parametrize("text", ["看到总书记来了，大家纷纷围拢过来。", "群众高声欢呼“总书记辛苦了”。"])
+def test_a_verb_with_its_aspect_particle_is_no_name(mentions_of, text):
+    assert mentions_of(text).persons == []

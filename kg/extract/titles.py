@@ -315,8 +315,8 @@ def _name_by_rule(text: str, words: list[Word], j: int) -> Word | None:
         return None
     found = None
     for k in range(j, min(j + 3, len(words))):
-        if words[k].title is not None or words[k].tag == "w":
-            break
+        if words[k].title is not None or words[k].tag in ("w", "xc"):
+            break  # (xc: 了, an aspect particle: 总书记来了, 总书记辛苦了)
         if adverb and k > j and (words[k].tag in _NOT_A_NAME or words[k].text.startswith(follow_words())):
             break  # 市长曾表示, 书记都参加: the adverb it is
         span = text[words[j].start:words[k].end]
