@@ -22,7 +22,6 @@ if TYPE_CHECKING:
     from kg.quads import QuadSpool
     from kg.validate import Violation
 
-ONTOLOGY = Path(__file__).resolve().parents[1] / "ontology" / "officials.ttl"
 # At exit, leave what is still alive to the operating system: the final garbage collections would
 # traverse every object of the build first (0.2–0.3 s after `kg build seeds/`, a fifth of the command).
 atexit.register(gc.freeze)
@@ -47,7 +46,7 @@ def main() -> None:
 @click.option("--workers", "-j", default=1, show_default=True, type=click.IntRange(min=1),
               help="Processes that analyse articles in parallel; the output is the same for any number.")
 @click.option("--no-validate", is_flag=True,
-              help="Do not check the graph against ontology/shapes.ttl (a tenth of a build's time or less).")
+              help="Do not check the graph against the SHACL shapes (a tenth of a build's time or less).")
 @click.option("--timings", "timings_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write the seconds each stage took (wall and CPU, JSON) to this file.")
 def build(inputs: tuple[Path, ...], out_dir: Path, store_dir: Path | None, prune: bool, quiet: bool,
@@ -160,7 +159,7 @@ def _count(n: int, noun: str) -> str:
 @main.command(name="validate")
 @click.argument("graph")
 @click.option("--shapes", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="SHACL shapes to check against (default: the project's ontology/shapes.ttl).")
+              help="SHACL shapes to check against (default: the shapes kg ships, ontology/shapes.ttl).")
 def validate_cmd(graph: str, shapes: Path | None) -> None:
     """Check a graph against the SHACL shapes of a well-formed graph; exit 1 if it violates them.
 
@@ -331,27 +330,26 @@ def push(graph: str, endpoint: str, retries: int, timeout: float, start: str | N
 
 @main.command(name="eval")
 @click.option("--gold", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Annotated reference, e.g. ../shared/gold/seeds.json.")
+              help="Annotated reference (JSON), anywhere, e.g. ~/gold/seeds.json.")
 @click.argument("graphs", nargs=-1, required=True)
 @click.option("--ontology", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Ontology for subclass typing (default: the project's ontology/officials.ttl).")
+              help="Ontology for subclass typing (default: the ontology kg ships, ontology/officials.ttl).")
 @click.option("--json", "as_json", is_flag=True, help="Print the metrics as JSON.")
 def eval_cmd(gold: Path, graphs: tuple[str, ...], ontology: Path | None, as_json: bool) -> None:
     """Precision, recall and F1 per metric against a gold annotation.
 
-    Example: kg eval --gold ../shared/gold/seeds.json output/graph.ttl
+    Example: kg eval --gold ~/gold/seeds.json output/
     """
     import json
 
-    from kg import evaluate, query
+    from kg import evaluate, packaged, query
 
     try:
         paths = [query.graph_file(g) for g in graphs]
     except query.QueryError as exc:
         raise click.ClickException(str(exc)) from exc
-    onto = ontology or (ONTOLOGY if ONTOLOGY.exists() else None)
     try:
-        report = evaluate.score([*paths, *([onto] if onto else [])], gold)
+        report = evaluate.score([*paths, ontology or packaged.ONTOLOGY], gold)
     except evaluate.EvaluationError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=1) if as_json else report.to_text())

@@ -24,7 +24,7 @@ from rdflib.namespace import RDFS, SH, NamespaceManager
 from rdflib.plugins.stores.memory import Memory
 from rdflib.term import Node
 
-from kg import shacl
+from kg import packaged, shacl
 from kg.rdf import Triple, from_term, to_term
 from kg.turtle import prefix_lines
 from kg.vocab import OK, bind_prefixes
@@ -34,9 +34,8 @@ if TYPE_CHECKING:
 
     from kg.quads import QuadSpool
 
-ROOT = Path(__file__).resolve().parents[1]
-SHAPES = ROOT / "ontology" / "shapes.ttl"
-ONTOLOGY = ROOT / "ontology" / "officials.ttl"
+SHAPES = packaged.SHAPES
+ONTOLOGY = packaged.ONTOLOGY
 
 
 class ValidationError(ValueError):
