@@ -204,7 +204,9 @@ def _build_into_store(inputs: tuple[Path, ...], store_dir: Path, workers: int, p
 @click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE",
               help="A value for a question's parameter (repeatable), e.g. --param org=东城区委.")
 @click.option("--list", "list_questions", is_flag=True, help="List the shipped questions and their parameters.")
-@click.option("--format", "fmt", type=click.Choice(sorted(QUERY_FORMATS)), default="table", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(QUERY_FORMATS), default="table", show_default=True,
+              help="table, or a SPARQL results format (csv, tsv, json, xml); a CONSTRUCT's graph: turtle, "
+                   "ntriples, rdfxml or jsonld.")
 def query_cmd(graph: str, sparql: str | None, params: tuple[str, ...], list_questions: bool, fmt: str) -> None:
     """Run a shipped question, a .rq file or SPARQL text on a graph file, a build's --out directory
     or a --store directory.
@@ -228,11 +230,10 @@ def query_cmd(graph: str, sparql: str | None, params: tuple[str, ...], list_ques
         values[name.strip()] = value
     try:
         question = questions.resolve(sparql)
-        result = query.answer(graph, question.text, question.bindings(values))
+        answer = query.answer(graph, question.text, fmt, question.bindings(values))
     except (query.QueryError, questions.QuestionError) as exc:
         raise click.ClickException(str(exc)) from exc
-    text = query.FORMATS[fmt](result)
-    click.echo(text, nl=not text.endswith("\n"))
+    click.echo(answer.text, nl=not answer.text.endswith("\n"))
 
 
 @main.command()
@@ -345,7 +346,7 @@ def eval_cmd(gold: Path, graphs: tuple[str, ...], ontology: Path | None, as_json
     from kg import evaluate, packaged, query
 
     try:
-        paths = [query.graph_file(g) for g in graphs]
+        paths = [query.graph_file(g, named_graphs=False) for g in graphs]
     except query.QueryError as exc:
         raise click.ClickException(str(exc)) from exc
     try:
@@ -359,7 +360,8 @@ def eval_cmd(gold: Path, graphs: tuple[str, ...], ontology: Path | None, as_json
 @click.argument("graph")
 @click.option("--out", "out_file", default="view.html", show_default=True, type=click.Path(path_type=Path),
               help="The HTML page to write (it works offline: everything it needs is inside it).")
-@click.option("--focus", help="Centre the view on this official (or any node), by name or IRI.")
+@click.option("--focus", help="Centre the view on this official (or any node), by name (Simplified or Traditional) "
+                                "or IRI.")
 @click.option("--depth", default=2, show_default=True, type=click.IntRange(0, 10),
               help="With --focus: how many links away from the centre to draw.")
 @click.option("--kind", type=click.Choice(VIEW_KINDS), default="all", show_default=True,
@@ -367,7 +369,7 @@ def eval_cmd(gold: Path, graphs: tuple[str, ...], ontology: Path | None, as_json
 @click.option("--max-nodes", default=DEFAULT_MAX_NODES, show_default=True, type=click.IntRange(1),
               help="Above this many nodes the page shows officials and places only, and says so.")
 def view(graph: str, out_file: Path, focus: str | None, depth: int, kind: str, max_nodes: int) -> None:
-    """Write an interactive HTML view of a graph file or a build's --out directory.
+    """Write an interactive HTML view of a graph file, a build's --out directory or a --store directory.
 
     Example: kg view output/ --focus 张三 --depth 2 --out view.html
     """
@@ -377,7 +379,7 @@ def view(graph: str, out_file: Path, focus: str | None, depth: int, kind: str, m
     from kg.view import render_view, select
 
     try:
-        chosen = select(knowledge_network(query.load_graph(graph)), kind, focus, depth, max_nodes)
+        chosen = select(knowledge_network(query.triples(query.open_database(graph))), kind, focus, depth, max_nodes)
     except (query.QueryError, NetworkError) as exc:
         raise click.ClickException(str(exc)) from exc
     write_atomic(out_file, render_view(chosen))
@@ -403,7 +405,7 @@ def stats(graph: str, out_file: Path | None, top: int) -> None:
     if out_file is not None and out_file.suffix.lower() not in (".json", ".csv"):
         raise click.ClickException(f"{out_file}: --out must end in .json or .csv")
     try:
-        figures = compute(knowledge_network(query.load_graph(graph)))
+        figures = compute(knowledge_network(query.triples(query.open_database(graph))))
     except query.QueryError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(figures.to_text(top), nl=False)

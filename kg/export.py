@@ -22,8 +22,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
-from rdflib import Dataset
-
 from kg import jsonld
 from kg.quads import QuadSpool
 from kg.timing import stage
@@ -115,14 +113,13 @@ class ExportError(OSError):
     """An output file could not be written."""
 
 
-def export_all(graph: QuadSpool | Dataset, out_dir: Path, formats: tuple[str, ...] | None = None,
+def export_all(spool: QuadSpool, out_dir: Path, formats: tuple[str, ...] | None = None,
                workers: int = 1) -> list[Path]:
     """Write every format (or those named) into ``out_dir``; return the paths written.
 
     With ``workers`` > 1 (where processes can fork) the formats are written at the same time, each by
     its own process reading the spool; the bytes are the same.
     """
-    spool = graph if isinstance(graph, QuadSpool) else QuadSpool.from_dataset(graph)
     jobs = [(writer, out_dir / filename) for name, (filename, writer) in WRITERS.items()
             if formats is None or name in formats]
     here, forked = jobs, []

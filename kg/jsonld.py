@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from kg.rdf import unquote
+from kg.terms import unquote
 from kg.turtle import BARE_TYPES, FIRST_PREDICATES, Properties, pname
 from kg.vocab import PREFIXES
 

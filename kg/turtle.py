@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from rdflib.namespace import RDF, RDFS, XSD, split_uri
 
-from kg.rdf import unquote
+from kg.terms import unquote
 from kg.vocab import PREFIXES, RES
 
 _PREFIX_OF = {namespace: prefix for prefix, namespace in PREFIXES.items()}

@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import add_facts, new_dataset, spool_of, union
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rdflib import Graph, Literal
@@ -16,7 +17,7 @@ from kg.load import iter_inputs, load_with_errors
 from kg.model import SourceText
 from kg.pipeline import facts_of
 from kg.quads import QuadSpool
-from kg.rdf import add_facts, from_term, new_dataset, to_term, union
+from kg.terms import from_rdflib, to_rdflib
 from kg.turtle import properties, subject_block
 from kg.vocab import OK
 
@@ -49,7 +50,7 @@ def test_jsonld_is_compact_with_ok_context(tmp_path):
     text = TEXT
     add_facts(ds, facts_of(SourceText("t.txt", "t.txt", text, "utf-8", text, tuple(range(len(text) + 1)))))
     g = union(ds)
-    export.write_jsonld(QuadSpool.from_dataset(ds), tmp_path / "graph.jsonld")
+    export.write_jsonld(spool_of(ds), tmp_path / "graph.jsonld")
     data = json.loads((tmp_path / "graph.jsonld").read_text(encoding="utf-8"))
     assert data["@context"]["ok"] == "https://w3id.org/officials-kg/ontology#"
     assert "张三丰" in (tmp_path / "graph.jsonld").read_text(encoding="utf-8")  # not \\u-escaped
@@ -106,7 +107,7 @@ def written(tmp_path_factory):
     spool = QuadSpool(budget=50)
     for g in sorted(ds.graphs(), key=lambda g: str(g.identifier)):
         if len(g):
-            spool.add(str(g.identifier), [(str(s), str(p), from_term(o)) for s, p, o in g])
+            spool.add(str(g.identifier), [(str(s), str(p), from_rdflib(o)) for s, p, o in g])
     assert spool.spilled
     export.export_all(spool, out, formats=("turtle", "json-ld", "trig"))
     return ds, union(ds), out
@@ -144,8 +145,8 @@ def test_turtle_subjects_come_in_iri_order(written):
 @given(st.text(st.characters(blacklist_categories=("Cs",)), min_size=1), st.sampled_from([None, "zh-Hans"]))
 def test_literals_are_spelled_as_rdflib_spells_them(text, lang):
     literal = Literal(text, lang=lang)
-    term = from_term(literal)
-    assert to_term(term) == literal  # N-Triples spelling and back
+    term = from_rdflib(literal)
+    assert to_rdflib(term) == literal  # N-Triples spelling and back
     block = subject_block("https://w3id.org/officials-kg/resource/x", properties([(str(OK.text), term)]), 0)
     expected = literal._literal_n3(use_plain=True)
     assert block == f"\n<https://w3id.org/officials-kg/resource/x> ok:text {expected} .\n"
@@ -167,7 +168,7 @@ def test_a_build_too_large_to_draw_gets_a_page_saying_how_to_draw_parts(tmp_path
 
     result = build([Path(__file__).resolve().parents[1] / "tests" / "data" / "articles"], progress=False)
     monkeypatch.setattr(export, "VIEW_TRIPLE_LIMIT", 100)
-    monkeypatch.setattr(type(result.quads), "graph", lambda self: pytest.fail("the whole graph was loaded"))
+    monkeypatch.setattr(Graph, "__init__", lambda self, *a, **k: pytest.fail("the whole graph was loaded"))
     written = export.export_all(result.quads, tmp_path)
     page = (tmp_path / "graph.html").read_text(encoding="utf-8")
     assert f"{result.quads.union_size():,}" in page and "kg view" in page and "--focus" in page
@@ -180,8 +181,7 @@ def test_the_pages_are_drawn_from_the_spool_without_an_rdflib_graph(tmp_path, mo
     from kg.pipeline import build
 
     result = build([Path(__file__).resolve().parents[1] / "tests" / "data" / "articles"], progress=False)
-    for method in ("graph", "dataset"):
-        monkeypatch.setattr(type(result.quads), method, lambda self: pytest.fail("an rdflib graph was built"))
+    monkeypatch.setattr(Graph, "__init__", lambda self, *a, **k: pytest.fail("an rdflib graph was built"))
     written = export.export_all(result.quads, tmp_path, formats=("html",))
     assert tmp_path / "graph.html" in written and any(p.parent.name == "officials" for p in written)
     assert "graph.ttl" in (tmp_path / "index.html").read_text(encoding="utf-8")  # links the files the build writes

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from conftest import add_facts, new_dataset, union
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
 
 from kg.model import SourceText
 from kg.pipeline import facts_of
-from kg.rdf import add_facts, date_literal, doc_iri, iri, new_dataset, union
+from kg.rdf import date_literal, doc_iri, iri
 from kg.vocab import OK, PROV, RES
 
 
