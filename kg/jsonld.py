@@ -28,6 +28,7 @@ CONTEXT_FILE = "context.jsonld"
 _STRING = "http://www.w3.org/2001/XMLSchema#string"
 _INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
 _RES_PREFIX = "res:"
+_TYPE = FIRST_PREDICATES[0]
 
 
 @dataclass(frozen=True)
@@ -80,16 +81,26 @@ def _vocabulary() -> tuple[dict[str, Term], dict[str, str]]:
 def compact_iri(iri: str) -> str:
     """``res:person/张三`` for a resource, ``ok:Official`` for a vocabulary IRI, else the IRI itself."""
     if iri.startswith(RES):
-        return _RES_PREFIX + iri[len(RES):]
+        return _RES_PREFIX + iri[_RES_LENGTH:]
     return pname(iri) or iri
+
+
+_RES_LENGTH = len(RES)
+_RES_OBJECT = f"<{RES}"  # a resource IRI in the spool's form
+_RES_OBJECT_LENGTH = len(_RES_OBJECT)
+
+
+def _iri_value(o: str) -> str:
+    """An object that is an IRI (``<…>``), compacted."""
+    return _RES_PREFIX + o[_RES_OBJECT_LENGTH:-1] if o.startswith(_RES_OBJECT) else compact_iri(o[1:-1])
 
 
 def _value(o: str, coerced: str | None = None) -> Any:
     """A value as JSON: an IRI as {"@id"}, a string as a string (or a value object where the term coerces
     strings to another datatype), a canonical integer as a number, anything else as a value object."""
     if o[0] == "<":
-        return {"@id": compact_iri(o[1:-1])}
-    if o.startswith("_:"):
+        return {"@id": _iri_value(o)}
+    if o[0] == "_":
         return {"@id": o}
     value, lang, datatype = unquote(o)
     if lang:
@@ -102,28 +113,34 @@ def _value(o: str, coerced: str | None = None) -> Any:
     return {"@value": value, "@type": compact_iri(datatype)}
 
 
+def _explicit(o: str) -> Any:
+    """A value that no coercion may reinterpret: a plain string as a value object."""
+    value = _value(o)
+    return {"@value": value} if isinstance(value, str) else value
+
+
 def node(subject: str, props: Properties) -> dict[str, Any]:
     """One subject as a compact node, from its ``kg.turtle.properties``."""
     terms, classes = _vocabulary()
-    out: dict[str, Any] = {"@id": compact_iri(subject) if not subject.startswith("_:") else subject}
+    out: dict[str, Any] = {"@id": compact_iri(subject) if subject[0] != "_" else subject}
     for p, objects in props:
-        if p == FIRST_PREDICATES[0]:
-            out["@type"] = [classes.get(o[1:-1]) or compact_iri(o[1:-1]) if o[0] == "<" else o for o in objects]
-            continue
         term = terms.get(p)
-        if term is None:  # not in the context: the prefixed name (or IRI) as key, values spelled out
-            out[pname(p) or p] = [{"@value": v} if isinstance(v := _value(o), str) else v for o in objects]
+        if term is None:
+            if p == _TYPE:
+                out["@type"] = [classes.get(o[1:-1]) or _iri_value(o) if o[0] == "<" else o for o in objects]
+            else:  # not in the context: the prefixed name (or IRI) as key, values spelled out
+                out[pname(p) or p] = [_explicit(o) for o in objects]
             continue
-        if term.kind == "language":
+        kind = term.kind
+        if kind == "id":  # a literal where an IRI is expected is a value object, never read as an IRI
+            values = [_iri_value(o) if o[0] == "<" else _explicit(o) for o in objects]
+        elif kind == "value":
+            values = [_value(o, term.datatype) for o in objects]
+        else:
             others = _language_map(out, term, objects)
             if others:  # a label without a language tag (or not a string): under the property's own name
                 out[pname(p) or p] = others
             continue
-        if term.kind == "id":  # a literal where an IRI is expected is written as a value object, not read as an IRI
-            values = [compact_iri(o[1:-1]) if o[0] == "<" else {"@value": v} if isinstance(v := _value(o), str) else v
-                      for o in objects]
-        else:
-            values = [_value(o, term.datatype) for o in objects]
         out[term.name] = values if term.many or len(values) > 1 else values[0]
     return out
 
@@ -133,16 +150,21 @@ def _language_map(out: dict[str, Any], term: Term, objects: list[str]) -> list[A
     by_language: dict[str, list[str]] = {}
     others = []
     for o in objects:
-        if o[0] == '"' and (parts := unquote(o))[1]:
-            by_language.setdefault(parts[1], []).append(parts[0])
+        close = o.rfind('"')
+        if close > 0 and o[close + 1:close + 2] == "@":
+            value = o[1:close] if "\\" not in o else unquote(o)[0]
+            by_language.setdefault(o[close + 2:], []).append(value)
         else:
-            others.append({"@value": v} if isinstance(v := _value(o), str) else v)
+            others.append(_explicit(o))
     if by_language:
         out[term.name] = by_language if term.many else {
             lang: values[0] if len(values) == 1 else values for lang, values in by_language.items()}
     return others
 
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True)  # made once: json.dumps makes one a call
+
+
 def node_text(subject: str, props: Properties) -> str:
     """The node as one line of JSON, keys sorted."""
-    return json.dumps(node(subject, props), ensure_ascii=False, sort_keys=True)
+    return _ENCODER.encode(node(subject, props))

@@ -65,7 +65,7 @@ def encode(graph: str, triples: list[Triple]) -> EncodedGraph:
             pairs = [(p, o) for _, p, o in ordered[start:end]]
             props = properties(pairs)
             block = subject_block(subject, props, 0)
-            records.append((subject, "\n".join(f"{p}\t{o}" for p, o in pairs), block, jsonld.node_text(subject, props)))
+            records.append((subject, "\n".join(map("\t".join, pairs)), block, jsonld.node_text(subject, props)))
             # inside the graph's braces the block is indented once more (not inside a long literal)
             blocks.append(block[:-1].replace("\n", "\n    ") + "\n" if '"""' not in block else
                           subject_block(subject, props, 1))
