@@ -234,6 +234,8 @@ def query_cmd(graph: str, sparql: str | None, params: tuple[str, ...], list_ques
     except (query.QueryError, questions.QuestionError) as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(answer.text, nl=not answer.text.endswith("\n"))
+    if note := query.hint(question.text):
+        click.echo(f"note: {note}", err=True)
 
 
 @main.command()

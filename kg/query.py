@@ -204,6 +204,19 @@ def execute(database: ox.Store, query: str, fmt: str | None = None, max_rows: in
         raise QueryError(f"query failed: {exc}") from exc
 
 
+_LANG_EQUALS = re.compile(r'lang\s*\(\s*\?\w+\s*\)\s*=\s*"([^"]*[A-Z][^"]*)"', re.I)
+
+
+def hint(query: str) -> str | None:
+    """What to write instead, for a query that compares lang() with a tag in capitals (it matches nothing:
+    Oxigraph gives tags in lower case)."""
+    found = _LANG_EQUALS.search(query)
+    if not found:
+        return None
+    return (f'lang() gives language tags in lower case ("{found[1].lower()}"), so lang(…) = "{found[1]}" matches '
+            f'nothing; write langMatches(lang(?x), "{found[1]}")')
+
+
 def answer(target: str | Path, query: str, fmt: str | None = None, bindings: dict[str, str] | None = None) -> Answer:
     """``execute`` on a target (a graph file, an output directory or a store)."""
     return execute(open_database(target), query, fmt, bindings=bindings)

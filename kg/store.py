@@ -1,4 +1,4 @@
-"""An embedded, persistent graph store: Oxigraph on disk, queried through rdflib (oxrdflib).
+"""An embedded, persistent graph store: Oxigraph on disk, queried by Oxigraph itself (kg.query).
 
 A store directory holds ``oxigraph/`` (the database) and ``documents.json`` (one record per
 document: its named graph's IRI, source file, triple count and content digest).  Each document
@@ -6,8 +6,8 @@ lives in its own named graph, named by the document IRI as ``kg.rdf`` makes it, 
 can be replaced or removed without touching the others; a document whose content is unchanged
 is not rewritten.  Queries see the union of all named graphs, as with graph.trig.
 
-Writing goes through pyoxigraph directly (rdflib's one-triple-at-a-time path is slower); reading
-goes through an rdflib ``Dataset``, so ``kg.query`` works the same on a file or a store.
+Writing goes through pyoxigraph directly (rdflib's one-triple-at-a-time path is slower); queries run
+on the database as they run on a graph file loaded in memory (kg.query), so both give the same rows.
 """
 
 from __future__ import annotations

@@ -86,6 +86,15 @@ def test_query_formats(graph_dir, fmt, check):
     assert result.exit_code == 0 and check(result.output)
 
 
+def test_a_lang_comparison_in_capitals_gets_a_hint(graph_dir):
+    result = CliRunner().invoke(main, ["query", str(graph_dir), QUERY.replace('langMatches(lang(?name), "zh-Hans")',
+                                                                            'lang(?name) = "zh-Hans"')])
+    assert result.exit_code == 0 and "(0 rows)" in result.output
+    assert 'note: lang() gives language tags in lower case ("zh-hans")' in result.output
+    assert 'write langMatches(lang(?x), "zh-Hans")' in result.output
+    assert "note:" not in run("query", str(graph_dir), QUERY).output
+
+
 def test_query_from_rq_file(graph_dir, tmp_path):
     rq = tmp_path / "officials.rq"
     rq.write_text(QUERY, encoding="utf-8")
