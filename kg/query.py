@@ -280,9 +280,21 @@ def _csv(names: list[str], rows: list[Row]) -> str:
     return buf.getvalue()
 
 
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_BARE = {f"{_XSD}integer": re.compile(r"[+-]?\d+"), f"{_XSD}decimal": re.compile(r"[+-]?\d*\.\d+"),
+         f"{_XSD}double": re.compile(r"[+-]?(?:\d+\.\d*|\.\d+|\d+)[eE][+-]?\d+"),
+         f"{_XSD}boolean": re.compile(r"true|false")}  # what Turtle writes without quotes
+
+
+def _tsv_term(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> str:
+    if isinstance(term, ox.Literal) and (bare := _BARE.get(term.datatype.value)) and bare.fullmatch(term.value):
+        return term.value
+    return str(term)
+
+
 def _tsv(names: list[str], rows: list[Row]) -> str:
     lines = ["\t".join(f"?{n}" for n in names)]
-    lines += ["\t".join("" if (v := row[i]) is None else str(v) for i in range(len(names))) for row in rows]
+    lines += ["\t".join("" if (v := row[i]) is None else _tsv_term(v) for i in range(len(names))) for row in rows]
     return "\n".join(lines) + "\n"
 
 
@@ -293,16 +305,20 @@ def _json(names: list[str], rows: list[Row]) -> str:
     return '{"head": ' + head + ', "results": {"bindings": [\n' + ",\n".join(bindings) + "\n]}}\n"
 
 
+_QUOTE = {'"': "&quot;"}
+
+
 def _xml_term(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> str:
     if isinstance(term, ox.NamedNode):
-        return f"<uri>{escape(term.value)}</uri>"
+        return f"<uri>{escape(term.value, _QUOTE)}</uri>"
     if isinstance(term, ox.BlankNode):
-        return f"<bnode>{escape(term.value)}</bnode>"
+        return f"<bnode>{escape(term.value, _QUOTE)}</bnode>"
+    value = escape(term.value, _QUOTE)
     if term.language:
-        return f"<literal xml:lang={quoteattr(term.language)}>{escape(term.value)}</literal>"
-    if term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
-        return f"<literal datatype={quoteattr(term.datatype.value)}>{escape(term.value)}</literal>"
-    return f"<literal>{escape(term.value)}</literal>"
+        return f"<literal xml:lang={quoteattr(term.language)}>{value}</literal>"
+    if term.datatype.value != f"{_XSD}string":
+        return f"<literal datatype={quoteattr(term.datatype.value)}>{value}</literal>"
+    return f"<literal>{value}</literal>"
 
 
 def _xml(names: list[str], rows: list[Row]) -> str:
@@ -320,6 +336,6 @@ _BOOLEAN: dict[str, Callable[[bool], str]] = {
     "table": lambda b: "yes\n" if b else "no\n",
     "csv": lambda b: "true" if b else "false", "tsv": lambda b: "true" if b else "false",
     "json": lambda b: json.dumps({"head": {}, "boolean": b}) + "\n",
-    "xml": lambda b: ('<?xml version="1.0"?><sparql xmlns="http://www.w3.org/2005/sparql-results#"><head/>'
+    "xml": lambda b: ('<?xml version="1.0"?><sparql xmlns="http://www.w3.org/2005/sparql-results#"><head></head>'
                       f"<boolean>{'true' if b else 'false'}</boolean></sparql>"),
 }

@@ -11,7 +11,7 @@ import re
 from functools import lru_cache
 from urllib.parse import quote
 
-from rdflib import Literal, URIRef
+from rdflib import URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
 from kg.model import Evidence, Facts
@@ -34,12 +34,8 @@ def doc_iri(doc_id: str) -> URIRef:
     return iri("doc", doc_id)
 
 
-def date_literal(value: str) -> Literal:
-    """2022-11-08 → xsd:date, 2022-11-09T09:36:31 → xsd:dateTime, --03-29 → xsd:gMonthDay."""
-    return Literal(value, datatype=_date_type(value))
-
-
 def _date_type(value: str) -> URIRef:
+    """2022-11-08 → xsd:date, 2022-11-09T09:36:31 → xsd:dateTime, --03-29 → xsd:gMonthDay."""
     if value.startswith("--"):
         return XSD.gMonthDay
     return XSD.dateTime if "T" in value else XSD.date
