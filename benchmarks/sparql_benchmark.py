@@ -191,7 +191,8 @@ def engine(name: str, work: Path, runs: list[tuple[str, str, dict[str, str]]], l
 
     from kg import query, questions
     from kg.store import GraphStore
-    from kg.vocab import bind_prefixes
+    from kg.terms import to_rdflib
+    from kg.vocab import PREFIXES, bind_prefixes
 
     signal.signal(signal.SIGALRM, _alarm)
     started = time.perf_counter()
@@ -212,10 +213,10 @@ def engine(name: str, work: Path, runs: list[tuple[str, str, dict[str, str]]], l
             started = time.perf_counter()
             try:
                 if name == "rdflib":
-                    rows = sum(1 for _ in query.run(graph, question.text, bindings))
+                    rows = sum(1 for _ in graph.query(question.text, initNs=PREFIXES,
+                                                      initBindings={k: to_rdflib(v) for k, v in bindings.items()}))
                 else:
-                    rows = sum(1 for row in query.run_on_store(database, question.text, bindings)
-                               if [query.cell(v) for v in row])
+                    rows = query.execute(database, question.text, "tsv", bindings=bindings).text.count("\n") - 1
                 runs.append(time.perf_counter() - started)
             except TimeLimitError:
                 runs.append(None)
@@ -237,8 +238,8 @@ def breakdown(work: Path, runs: list[tuple[str, str, dict[str, str]]], labels: l
     from kg.store import GraphStore
     from kg.vocab import PREFIXES
 
-    store = GraphStore.open(work / "store")
-    database, dataset = store.database, store.dataset()
+    database = GraphStore.open(work / "store").database
+    dataset = query.load_graph(work / "store")
     out = {}
     for label, qname, values in runs:
         if label not in labels:
@@ -249,15 +250,12 @@ def breakdown(work: Path, runs: list[tuple[str, str, dict[str, str]]], labels: l
         ways = {
             "Oxigraph evaluation (pyoxigraph, iterate solutions)":
                 lambda: sum(1 for _ in database.query(text, prefixes=PREFIXES)),
-            "kg's store path (query.run_on_store, every cell as text)":
-                lambda: sum(1 for row in query.run_on_store(database, question.text, bindings)
-                            if [query.cell(v) for v in row]),
-            "kg's store path + table formatting (kg query --format table)":
-                lambda: len(query.format_table(query.run_on_store(database, question.text, bindings))),
-            "kg's store path + JSON (Oxigraph's serialiser, kg query --format json)":
-                lambda: len(query.run_on_store(database, question.text, bindings).serialize("json")),
-            "through rdflib (oxrdflib Dataset, query.run): the previous path":
-                lambda: sum(1 for _ in query.run(dataset, question.text, bindings)),
+            "kg query --format table (kg.query.execute)":
+                lambda: len(query.execute(database, question.text, "table", bindings=bindings).body),
+            "kg query --format json (kg.query.execute)":
+                lambda: len(query.execute(database, question.text, "json", bindings=bindings).body),
+            "through rdflib (oxrdflib Dataset): an earlier path":
+                lambda: sum(1 for _ in dataset.query(text, initNs=PREFIXES)),
         }
         times: dict[str, list[float]] = {way: [] for way in ways}
         for _ in range(BREAKDOWN_ROUNDS):

@@ -2,4 +2,5 @@
 
 VIEW_KINDS = ("all", "officials", "places", "events")
 DEFAULT_MAX_NODES = 3000  # a view larger than this is aggregated (see kg.view.select)
-QUERY_FORMATS = ("table", "csv", "tsv", "json")  # kg.query.FORMATS; a test keeps the two the same
+# kg.query.SOLUTION_FORMATS and GRAPH_FORMATS; a test keeps them the same
+QUERY_FORMATS = ("table", "csv", "tsv", "json", "xml", "turtle", "ntriples", "rdfxml", "jsonld")

@@ -22,7 +22,6 @@ if TYPE_CHECKING:
     from kg.quads import QuadSpool
     from kg.validate import Violation
 
-ONTOLOGY = Path(__file__).resolve().parents[1] / "ontology" / "officials.ttl"
 # At exit, leave what is still alive to the operating system: the final garbage collections would
 # traverse every object of the build first (0.2–0.3 s after `kg build seeds/`, a fifth of the command).
 atexit.register(gc.freeze)
@@ -47,7 +46,7 @@ def main() -> None:
 @click.option("--workers", "-j", default=1, show_default=True, type=click.IntRange(min=1),
               help="Processes that analyse articles in parallel; the output is the same for any number.")
 @click.option("--no-validate", is_flag=True,
-              help="Do not check the graph against ontology/shapes.ttl (a tenth of a build's time or less).")
+              help="Do not check the graph against the SHACL shapes (a tenth of a build's time or less).")
 @click.option("--timings", "timings_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write the seconds each stage took (wall and CPU, JSON) to this file.")
 def build(inputs: tuple[Path, ...], out_dir: Path, store_dir: Path | None, prune: bool, quiet: bool,
@@ -160,7 +159,7 @@ def _count(n: int, noun: str) -> str:
 @main.command(name="validate")
 @click.argument("graph")
 @click.option("--shapes", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="SHACL shapes to check against (default: the project's ontology/shapes.ttl).")
+              help="SHACL shapes to check against (default: the shapes kg ships, ontology/shapes.ttl).")
 def validate_cmd(graph: str, shapes: Path | None) -> None:
     """Check a graph against the SHACL shapes of a well-formed graph; exit 1 if it violates them.
 
@@ -205,7 +204,9 @@ def _build_into_store(inputs: tuple[Path, ...], store_dir: Path, workers: int, p
 @click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE",
               help="A value for a question's parameter (repeatable), e.g. --param org=东城区委.")
 @click.option("--list", "list_questions", is_flag=True, help="List the shipped questions and their parameters.")
-@click.option("--format", "fmt", type=click.Choice(sorted(QUERY_FORMATS)), default="table", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(QUERY_FORMATS), default="table", show_default=True,
+              help="table, or a SPARQL results format (csv, tsv, json, xml); a CONSTRUCT's graph: turtle, "
+                   "ntriples, rdfxml or jsonld.")
 def query_cmd(graph: str, sparql: str | None, params: tuple[str, ...], list_questions: bool, fmt: str) -> None:
     """Run a shipped question, a .rq file or SPARQL text on a graph file, a build's --out directory
     or a --store directory.
@@ -229,11 +230,12 @@ def query_cmd(graph: str, sparql: str | None, params: tuple[str, ...], list_ques
         values[name.strip()] = value
     try:
         question = questions.resolve(sparql)
-        result = query.answer(graph, question.text, question.bindings(values))
+        answer = query.answer(graph, question.text, fmt, question.bindings(values))
     except (query.QueryError, questions.QuestionError) as exc:
         raise click.ClickException(str(exc)) from exc
-    text = query.FORMATS[fmt](result)
-    click.echo(text, nl=not text.endswith("\n"))
+    click.echo(answer.text, nl=not answer.text.endswith("\n"))
+    if note := query.hint(question.text):
+        click.echo(f"note: {note}", err=True)
 
 
 @main.command()
@@ -331,27 +333,26 @@ def push(graph: str, endpoint: str, retries: int, timeout: float, start: str | N
 
 @main.command(name="eval")
 @click.option("--gold", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Annotated reference, e.g. ../shared/gold/seeds.json.")
+              help="Annotated reference (JSON), anywhere, e.g. ~/gold/seeds.json.")
 @click.argument("graphs", nargs=-1, required=True)
 @click.option("--ontology", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Ontology for subclass typing (default: the project's ontology/officials.ttl).")
+              help="Ontology for subclass typing (default: the ontology kg ships, ontology/officials.ttl).")
 @click.option("--json", "as_json", is_flag=True, help="Print the metrics as JSON.")
 def eval_cmd(gold: Path, graphs: tuple[str, ...], ontology: Path | None, as_json: bool) -> None:
     """Precision, recall and F1 per metric against a gold annotation.
 
-    Example: kg eval --gold ../shared/gold/seeds.json output/graph.ttl
+    Example: kg eval --gold ~/gold/seeds.json output/
     """
     import json
 
-    from kg import evaluate, query
+    from kg import evaluate, packaged, query
 
     try:
-        paths = [query.graph_file(g) for g in graphs]
+        paths = [query.graph_file(g, named_graphs=False) for g in graphs]
     except query.QueryError as exc:
         raise click.ClickException(str(exc)) from exc
-    onto = ontology or (ONTOLOGY if ONTOLOGY.exists() else None)
     try:
-        report = evaluate.score([*paths, *([onto] if onto else [])], gold)
+        report = evaluate.score([*paths, ontology or packaged.ONTOLOGY], gold)
     except evaluate.EvaluationError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=1) if as_json else report.to_text())
@@ -361,7 +362,8 @@ def eval_cmd(gold: Path, graphs: tuple[str, ...], ontology: Path | None, as_json
 @click.argument("graph")
 @click.option("--out", "out_file", default="view.html", show_default=True, type=click.Path(path_type=Path),
               help="The HTML page to write (it works offline: everything it needs is inside it).")
-@click.option("--focus", help="Centre the view on this official (or any node), by name or IRI.")
+@click.option("--focus", help="Centre the view on this official (or any node), by name (Simplified or Traditional) "
+                                "or IRI.")
 @click.option("--depth", default=2, show_default=True, type=click.IntRange(0, 10),
               help="With --focus: how many links away from the centre to draw.")
 @click.option("--kind", type=click.Choice(VIEW_KINDS), default="all", show_default=True,
@@ -369,7 +371,7 @@ def eval_cmd(gold: Path, graphs: tuple[str, ...], ontology: Path | None, as_json
 @click.option("--max-nodes", default=DEFAULT_MAX_NODES, show_default=True, type=click.IntRange(1),
               help="Above this many nodes the page shows officials and places only, and says so.")
 def view(graph: str, out_file: Path, focus: str | None, depth: int, kind: str, max_nodes: int) -> None:
-    """Write an interactive HTML view of a graph file or a build's --out directory.
+    """Write an interactive HTML view of a graph file, a build's --out directory or a --store directory.
 
     Example: kg view output/ --focus 张三 --depth 2 --out view.html
     """
@@ -379,7 +381,7 @@ def view(graph: str, out_file: Path, focus: str | None, depth: int, kind: str, m
     from kg.view import render_view, select
 
     try:
-        chosen = select(knowledge_network(query.load_graph(graph)), kind, focus, depth, max_nodes)
+        chosen = select(knowledge_network(query.triples(query.open_database(graph))), kind, focus, depth, max_nodes)
     except (query.QueryError, NetworkError) as exc:
         raise click.ClickException(str(exc)) from exc
     write_atomic(out_file, render_view(chosen))
@@ -405,7 +407,7 @@ def stats(graph: str, out_file: Path | None, top: int) -> None:
     if out_file is not None and out_file.suffix.lower() not in (".json", ".csv"):
         raise click.ClickException(f"{out_file}: --out must end in .json or .csv")
     try:
-        figures = compute(knowledge_network(query.load_graph(graph)))
+        figures = compute(knowledge_network(query.triples(query.open_database(graph))))
     except query.QueryError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(figures.to_text(top), nl=False)

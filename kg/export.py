@@ -7,8 +7,9 @@ that writes more than its one file (the HTML pages) returns every path it wrote.
 The RDF writers stream from a ``QuadSpool`` one subject (or, for TriG, one named graph) at a time,
 in IRI order, so the same triples always give the same bytes and a graph of millions of triples is
 written in bounded memory (rdflib's writers hold the whole graph and take ~90 µs a triple). What
-they write for each subject is what rdflib writes (kg.turtle; JSON-LD: rdflib's compact form);
-only the order of subjects differs (rdflib puts the least referenced first).
+they write for each subject is what rdflib writes in Turtle and TriG (kg.turtle), and for JSON-LD a node
+compacted with the published context (kg.jsonld); only the order of subjects differs from rdflib's
+(rdflib puts the least referenced first).
 """
 
 from __future__ import annotations
@@ -22,20 +23,30 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
-from rdflib import Dataset
-
 from kg import jsonld
 from kg.quads import QuadSpool
 from kg.timing import stage
 from kg.turtle import prefix_lines
 
 
+def _file_mode() -> int:
+    """The mode a new file gets from the umask (0644 under the usual 022), as open() would give it (read
+    each time: two system calls, and a umask changed since start-up counts)."""
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
 @contextmanager
 def open_atomic(path: Path) -> Iterator[IO[str]]:
-    """A text file (UTF-8, \\n line ends) written beside ``path`` and renamed over it when complete."""
+    """A text file (UTF-8, \\n line ends) written beside ``path`` and renamed over it when complete.
+
+    The temporary file (private, 0600, while it is written) gets the mode the umask gives new files
+    before it is renamed: a web server or a colleague can read the output as they could any other file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.fchmod(fd, _file_mode())
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
             yield f
             f.flush()
@@ -71,8 +82,9 @@ def write_trig(spool: QuadSpool, path: Path) -> None:
 
 
 def write_jsonld(spool: QuadSpool, path: Path) -> None:
-    """``{"@context": …, "@graph": [nodes by @id]}`` with one node a line and keys sorted."""
-    context = json.dumps(jsonld.context(), ensure_ascii=False, sort_keys=True)
+    """``{"@context": …, "@graph": [nodes by @id]}`` with one node a line and keys sorted; the context is the
+    published one (kg.jsonld), inline, so any JSON-LD processor reads the file without fetching anything."""
+    context = json.dumps(jsonld.context(), ensure_ascii=False)
     with open_atomic(path) as f:
         f.write(f'{{"@context": {context},\n "@graph": [')
         separator = "\n"
@@ -80,6 +92,11 @@ def write_jsonld(spool: QuadSpool, path: Path) -> None:
             f.write(separator + node)
             separator = ",\n"
         f.write("\n]}\n")
+
+
+def write_context(spool: QuadSpool, path: Path) -> None:
+    """The published JSON-LD context beside graph.jsonld, for tools that compact their own data with it."""
+    write_atomic(path, jsonld.context_text())
 
 
 # ---------------------------------------------------------------- HTML and all formats
@@ -107,6 +124,7 @@ WRITERS: dict[str, tuple[str, Callable[[QuadSpool, Path], list[Path] | None]]] =
     "turtle": ("graph.ttl", write_turtle),
     "json-ld": ("graph.jsonld", write_jsonld),
     "trig": ("graph.trig", write_trig),
+    "context": ("context.jsonld", write_context),
     "html": ("graph.html", write_html),
 }
 
@@ -115,14 +133,13 @@ class ExportError(OSError):
     """An output file could not be written."""
 
 
-def export_all(graph: QuadSpool | Dataset, out_dir: Path, formats: tuple[str, ...] | None = None,
+def export_all(spool: QuadSpool, out_dir: Path, formats: tuple[str, ...] | None = None,
                workers: int = 1) -> list[Path]:
     """Write every format (or those named) into ``out_dir``; return the paths written.
 
     With ``workers`` > 1 (where processes can fork) the formats are written at the same time, each by
     its own process reading the spool; the bytes are the same.
     """
-    spool = graph if isinstance(graph, QuadSpool) else QuadSpool.from_dataset(graph)
     jobs = [(writer, out_dir / filename) for name, (filename, writer) in WRITERS.items()
             if formats is None or name in formats]
     here, forked = jobs, []

@@ -23,7 +23,7 @@ import networkx as nx
 
 from kg.choices import DEFAULT_MAX_NODES, VIEW_KINDS
 from kg.lexicon import edge_words
-from kg.rdf import unquote
+from kg.terms import unquote
 from kg.vocab import EVENT_CLASSES as KINDS_OF_EVENT
 
 __all__ = ["DEFAULT_MAX_NODES", "KINDS", "NetworkError", "knowledge_network"]
@@ -31,7 +31,7 @@ __all__ = ["DEFAULT_MAX_NODES", "KINDS", "NetworkError", "knowledge_network"]
 if TYPE_CHECKING:
     from rdflib import Graph
 
-    from kg.rdf import Triple
+    from kg.terms import Triple
 
 KINDS = VIEW_KINDS
 MAX_EVIDENCE = 5  # sentences kept per node: enough to check a fact, small enough for big pages
@@ -154,10 +154,10 @@ def _merge_evidence(*lists: Iterable[dict[str, str]]) -> list[dict[str, str]]:
 
 def triples_of_graph(g: Graph) -> Iterable[Triple]:
     """An rdflib graph's triples as the strings a build's spool holds (object in N-Triples syntax)."""
-    from kg.rdf import from_term
+    from kg.terms import from_rdflib
 
     for s, p, o in g:
-        yield str(s), str(p), from_term(o)
+        yield str(s), str(p), from_rdflib(o)
 
 
 def knowledge_network(source: Graph | Iterable[Triple]) -> nx.MultiDiGraph:

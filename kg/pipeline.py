@@ -13,10 +13,8 @@ import multiprocessing
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
 
-from rdflib import Dataset, Graph
 from rdflib.namespace import RDF
 from tqdm import tqdm
 
@@ -64,16 +62,6 @@ class BuildResult:
     documents_of: dict[str, list[str]] = field(default_factory=dict)  # input file -> the document IRIs it gave
     troubled: set[str] = field(default_factory=set)  # input files with something skipped
     unchanged: list[Path] = field(default_factory=list)  # input files not analysed: built before, same content
-
-    @cached_property
-    def dataset(self) -> Dataset:
-        """The named graphs as an rdflib Dataset (built on first use: meant for small graphs)."""
-        return self.quads.dataset()
-
-    @cached_property
-    def graph(self) -> Graph:
-        """The union graph as an rdflib Graph (built on first use: meant for small graphs)."""
-        return self.quads.graph()
 
     def counts(self) -> dict[str, int]:
         return {"documents": self.documents, "officials": len(self.typed["officials"]),

@@ -24,12 +24,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Literal
 
-from rdflib import Dataset, Graph, URIRef
-
 from kg import jsonld
-from kg.rdf import Triple, from_term, to_term
-from kg.turtle import Properties, graph_block, prefix_lines, properties, subject_block
-from kg.vocab import RES, bind_prefixes
+from kg.terms import Triple
+from kg.turtle import Properties, graph_block, properties, subject_block
+from kg.vocab import RES
 
 _RESOURCE = f"<{RES}"
 
@@ -67,7 +65,7 @@ def encode(graph: str, triples: list[Triple]) -> EncodedGraph:
             pairs = [(p, o) for _, p, o in ordered[start:end]]
             props = properties(pairs)
             block = subject_block(subject, props, 0)
-            records.append((subject, "\n".join(f"{p}\t{o}" for p, o in pairs), block, jsonld.node_text(subject, props)))
+            records.append((subject, "\n".join(map("\t".join, pairs)), block, jsonld.node_text(subject, props)))
             # inside the graph's braces the block is indented once more (not inside a long literal)
             blocks.append(block[:-1].replace("\n", "\n    ") + "\n" if '"""' not in block else
                           subject_block(subject, props, 1))
@@ -182,31 +180,6 @@ class QuadSpool:
         """Each named graph's TriG block, in IRI order."""
         for _, block in self._merged(self._block_runs, self._blocks, 2):
             yield block
-
-    def dataset(self) -> Dataset:
-        """The named graphs as an rdflib Dataset (for small graphs: tests, the HTML view)."""
-        ds = bind_prefixes(Dataset())
-        ds.parse(data=prefix_lines(self.vocabulary) + "".join(self.graph_blocks()), format="trig")
-        return ds  # type: ignore[return-value]
-
-    def graph(self) -> Graph:
-        """The union of all graphs as an rdflib Graph (for small graphs)."""
-        g = bind_prefixes(Graph())
-        for s, p, o in self.union():
-            g.add((URIRef(s), URIRef(p), to_term(o)))
-        return g
-
-    @classmethod
-    def from_dataset(cls, dataset: Dataset) -> QuadSpool:
-        """The named graphs of an rdflib Dataset."""
-        graphs: dict[str, list[Triple]] = {}
-        for s, p, o, g in dataset.quads((None, None, None, None)):
-            name = g.identifier if isinstance(g, Graph) else g
-            graphs.setdefault(str(name), []).append((str(s), str(p), from_term(o)))
-        spool = cls()
-        for name in sorted(graphs):
-            spool.add(name, graphs[name])
-        return spool
 
     def close(self) -> None:
         """Remove the spilled runs now (they are removed when the spool is collected anyway)."""

@@ -9,7 +9,7 @@ A question file opens with comment lines::
 
 A parameter is a query variable of the same name.  Its value becomes an RDF term (a ``name`` a
 Simplified ``@zh-Hans`` literal, as labels are stored; a ``date`` a checked ``xsd:date``), never
-text pasted into the query; ``kg.query.run`` binds it.  A user's own .rq file may use the same header.
+text pasted into the query; ``kg.query.execute`` binds it.  A user's own .rq file may use the same header.
 """
 
 from __future__ import annotations
@@ -21,9 +21,7 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
-from rdflib import Literal
-from rdflib.namespace import XSD
-
+from kg import terms
 from kg.normalise import to_simplified
 
 KINDS = ("name", "date")
@@ -31,6 +29,7 @@ _HEADER = re.compile(r"#\s*(title|description|param):\s*(.*)")
 _PARAM = re.compile(r"(?P<name>[A-Za-z_]\w*)(?:\s+(?P<kind>\w+))?\s*[—–-]+\s*(?P<meaning>.*?)"
                     r"(?:\s*\((?P<example>[^()]*)\))?\s*$")
 _QUESTION_NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_XSD_DATE = "http://www.w3.org/2001/XMLSchema#date"
 
 
 class QuestionError(ValueError):
@@ -57,8 +56,9 @@ class Question:
         params = " ".join(f"--param {p.name}={p.example}" for p in self.parameters)
         return f"{self.name} {params}".strip()
 
-    def bindings(self, values: dict[str, str]) -> dict[str, Literal]:
-        """The RDF terms to bind, from ``--param name=value`` strings; errors say what is expected."""
+    def bindings(self, values: dict[str, str]) -> dict[str, str]:
+        """The RDF terms to bind (N-Triples syntax, kg.terms), from ``--param name=value`` strings; errors
+        say what is expected."""
         declared = {p.name: p for p in self.parameters}
         unknown = sorted(set(values) - set(declared))
         if unknown:
@@ -72,17 +72,17 @@ class Question:
         return {name: _term(declared[name], value) for name, value in values.items()}
 
 
-def _term(param: Parameter, value: str) -> Literal:
+def _term(param: Parameter, value: str) -> str:
     value = value.strip()
     if param.kind == "date":
         try:
-            return Literal(dt.date.fromisoformat(value).isoformat(), datatype=XSD.date)
+            return terms.typed(dt.date.fromisoformat(value).isoformat(), _XSD_DATE)
         except ValueError as exc:
             raise QuestionError(f"parameter {param.name}={value!r}: not a date; write YYYY-MM-DD, "
                                 f"e.g. {param.example}") from exc
     if not value:
         raise QuestionError(f"parameter {param.name} is empty; give {param.meaning}, e.g. {param.example}")
-    return Literal(to_simplified(value), lang="zh-Hans")
+    return terms.text(to_simplified(value), "zh-Hans")
 
 
 def parse(name: str, text: str) -> Question:

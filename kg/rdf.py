@@ -11,12 +11,16 @@ import re
 from functools import lru_cache
 from urllib.parse import quote
 
-from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib import URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
 from kg.model import Evidence, Facts
 from kg.normalise import to_traditional
-from kg.vocab import EVENT_CLASSES, OK, RES, bind_prefixes
+from kg.terms import Triple
+from kg.terms import integer as _int
+from kg.terms import text as _text
+from kg.terms import typed as _typed
+from kg.vocab import EVENT_CLASSES, OK, RES
 
 _UNSAFE = re.compile(r"[\s\"<>\\^`{|}%#?\[\]]")  # what an IRI path must escape; CJK stays readable
 
@@ -30,22 +34,15 @@ def doc_iri(doc_id: str) -> URIRef:
     return iri("doc", doc_id)
 
 
-def date_literal(value: str) -> Literal:
-    """2022-11-08 → xsd:date, 2022-11-09T09:36:31 → xsd:dateTime, --03-29 → xsd:gMonthDay."""
-    return Literal(value, datatype=_date_type(value))
-
-
 def _date_type(value: str) -> URIRef:
+    """2022-11-08 → xsd:date, 2022-11-09T09:36:31 → xsd:dateTime, --03-29 → xsd:gMonthDay."""
     if value.startswith("--"):
         return XSD.gMonthDay
     return XSD.dateTime if "T" in value else XSD.date
 
 
 # ---------------------------------------------------------------- triples as text
-# A document's triples are made as plain strings, not rdflib terms (building an rdflib Literal
-# costs 4–15 µs, Graph.add about 20 µs): subject and predicate are IRIs, the object is written in
-# N-Triples syntax (<iri>, "text", "text"@zh-Hans, "2022-11-08"^^<…#date>), the form N-Quads,
-# the sorted exports (kg.quads) and rdflib all read.
+# A document's triples are made as plain strings in kg's form (kg.terms), not rdflib terms.
 
 class _Plain:
     """A namespace's terms as plain str, each looked up once.
@@ -70,27 +67,6 @@ ok, rdf, rdfs, prov, skos, dcterms, xsd = (_Plain(n) for n in (OK, RDF, RDFS, PR
 def _node(kind: str, key: str) -> str:
     """A resource IRI as a plain str (see ``iri``)."""
     return f"{RES}{kind}/{_UNSAFE.sub(lambda m: quote(m.group()), key)}"
-
-Triple = tuple[str, str, str]
-
-
-def _quote(value: str) -> str:
-    """A string literal's lexical form in N-Triples syntax (what rdflib writes)."""
-    if "\\" in value or '"' in value or "\n" in value or "\r" in value:
-        value = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
-    return f'"{value}"'
-
-
-def _text(value: str, lang: str | None = None) -> str:
-    return f"{_quote(value)}@{lang}" if lang else _quote(value)
-
-
-def _typed(value: str, datatype: str) -> str:
-    return f"{_quote(value)}^^<{datatype}>"
-
-
-def _int(value: int) -> str:
-    return f'"{value}"^^<{xsd.integer}>'
 
 
 class _Emitter:
@@ -212,57 +188,3 @@ def triples_of(facts: Facts) -> list[Triple]:
             value(node, ok.date, _typed(event.date, _date_type(event.date)))
         out.evidence(node, event.evidence, doc)
     return out.triples
-
-
-_UNESCAPE = re.compile(r"\\(.)")
-_ESCAPED = {"n": "\n", "r": "\r", '"': '"', "\\": "\\"}
-
-
-def unquote(term: str) -> tuple[str, str | None, str | None]:
-    """An N-Triples literal → (lexical form, language, datatype IRI)."""
-    close = term.rindex('"')
-    value = term[1:close]
-    if "\\" in value:
-        value = _UNESCAPE.sub(lambda m: _ESCAPED[m.group(1)], value)
-    tail = term[close + 1:]
-    if tail.startswith("@"):
-        return value, tail[1:], None
-    if tail.startswith("^^<"):
-        return value, None, tail[3:-1]
-    return value, None, None
-
-
-def to_term(term: str) -> URIRef | Literal:
-    """An object in N-Triples syntax as an rdflib term."""
-    if term.startswith("<"):
-        return URIRef(term[1:-1])
-    value, lang, datatype = unquote(term)
-    return Literal(value, lang=lang, datatype=URIRef(datatype) if datatype else None)
-
-
-def from_term(term: URIRef | Literal) -> str:
-    """An rdflib IRI or literal in N-Triples syntax (the inverse of ``to_term``)."""
-    if isinstance(term, Literal):
-        if term.language:
-            return _text(str(term), term.language)
-        return _typed(str(term), term.datatype) if term.datatype else _text(str(term))
-    return f"<{term}>"
-
-
-def add_facts(dataset: Dataset, facts: Facts) -> Graph:
-    """Write one document's facts into its own named graph (named by the document IRI)."""
-    g = dataset.graph(doc_iri(facts.doc_id))
-    g.addN((URIRef(s), URIRef(p), to_term(o), g) for s, p, o in triples_of(facts))
-    return g
-
-
-def union(dataset: Dataset) -> Graph:
-    """All named graphs merged into one graph (what graph.ttl and graph.jsonld hold)."""
-    g = bind_prefixes(Graph())
-    for s, p, o, _ in dataset.quads((None, None, None, None)):
-        g.add((s, p, o))
-    return g
-
-
-def new_dataset() -> Dataset:
-    return bind_prefixes(Dataset())  # type: ignore[return-value]

@@ -15,42 +15,32 @@ from __future__ import annotations
 import html
 import json
 import mimetypes
-import re
 import shutil
 import tempfile
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from importlib import resources
-from itertools import islice
 from pathlib import Path
 from string import Template
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 import pyoxigraph as ox
-from rdflib import Variable
-from rdflib.query import Result
 
 from kg import questions
 from kg.httpserver import ConnectionLimits, Server
-from kg.query import GRAPH_FILES, QueryError, bind_values, syntax_error
+from kg.query import QueryError, QuerySyntaxError, bind_values, open_database
+from kg.query import execute as run_query
 from kg.safety import federated
-from kg.store import DATABASE_DIR, FILE_FORMATS, from_ox, is_store
-from kg.vocab import PREFIXES
+from kg.store import DATABASE_DIR, is_store
 from kg.workers import BusyError, QueryTimeoutError, WorkerDiedError, WorkerPool
 
-SOLUTION_TYPES = {  # media type → short name; the first is the default
+SOLUTION_TYPES = {  # media type → kg.query format; the first is the default
     "application/sparql-results+json": "json", "application/json": "json",
     "application/sparql-results+xml": "xml", "application/xml": "xml", "text/xml": "xml",
     "text/csv": "csv", "text/tab-separated-values": "tsv",
 }
 GRAPH_TYPES = {"text/turtle": "turtle", "application/n-triples": "ntriples", "application/rdf+xml": "rdfxml",
                "application/ld+json": "jsonld"}
-_MEDIA = {"json": "application/sparql-results+json", "xml": "application/sparql-results+xml", "csv": "text/csv",
-          "tsv": "text/tab-separated-values", "turtle": "text/turtle", "ntriples": "application/n-triples",
-          "rdfxml": "application/rdf+xml", "jsonld": "application/ld+json"}
-_RDF_FORMAT = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES, "rdfxml": ox.RdfFormat.RDF_XML,
-               "jsonld": ox.RdfFormat.JSON_LD}
-_ERROR_AT = re.compile(r"error at (\d+):(\d+): (.*)", re.S)
 
 
 @dataclass
@@ -71,32 +61,20 @@ def _text(status: int, message: str) -> Response:
 def prepare_database(target: str | Path) -> tuple[Path, Path | None]:
     """The Oxigraph database to serve, and a temporary directory to delete afterwards (or None).
 
-    A store is served in place.  A graph file (or a build's --out directory, whose graph.trig keeps
-    the documents' named graphs) is bulk-loaded once into a temporary database, so a worker that
+    A store is served in place.  A graph file (or a build's --out directory) is loaded once, as
+    `kg query` loads it (kg.query.open_database), into a temporary database on disk, so a worker that
     replaces a stopped one opens it instantly instead of parsing again.
     """
-    path = Path(target)
-    if is_store(path):
-        return path / DATABASE_DIR, None
-    if path.is_dir():
-        found = [path / n for n in ("graph.trig", *GRAPH_FILES) if (path / n).exists()]
-        if not found:
-            raise QueryError(f"{path}: no graph.trig, graph.ttl or store here; run `kg build INPUT --out {path}` "
-                             "(add --store DIR for large graphs)")
-        path = found[0]
-    elif not path.exists():
-        raise QueryError(f"{path}: no such file or directory; pass a graph file, an --out or a --store directory")
+    if is_store(target):
+        return Path(target) / DATABASE_DIR, None
     tmp = Path(tempfile.mkdtemp(prefix="kg-serve-"))
     try:
-        database = ox.Store(str(tmp))
-        database.bulk_load(path=str(path), format=FILE_FORMATS.get(path.suffix.lower(), ox.RdfFormat.TURTLE))
-        # queries see the merge of the documents' named graphs, as with a store
-        database.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
+        database = open_database(target, directory=tmp)
         database.flush()
         del database
-    except (SyntaxError, ValueError, OSError) as exc:
+    except QueryError:
         shutil.rmtree(tmp, ignore_errors=True)
-        raise QueryError(f"{path}: not a readable graph ({exc})") from exc
+        raise
     return tmp, tmp
 
 
@@ -114,41 +92,14 @@ def views_of(target: str | Path) -> Path | None:
 
 
 def execute(database: ox.Store, query: str, fmt: str | None, max_rows: int) -> Response:
-    """Run one query and serialise at most ``max_rows`` rows (or triples) in the chosen format."""
+    """Run one query (kg.query.execute, as `kg query` does) and answer with at most ``max_rows`` rows or triples."""
     try:
-        result = database.query(query, prefixes=PREFIXES)
-    except SyntaxError as exc:
-        m = _ERROR_AT.match(str(exc.msg or exc))
-        message = syntax_error(int(m[1]), int(m[2]), m[3].split("\n")[0], query) if m else str(exc)
-        return _text(HTTPStatus.BAD_REQUEST, message)
-    except (OSError, ValueError) as exc:
-        return _text(HTTPStatus.INTERNAL_SERVER_ERROR, f"query failed: {exc}")
-    if isinstance(result, ox.QueryTriples):
-        fmt = fmt if fmt in GRAPH_TYPES.values() else "turtle"
-        triples = list(islice(result, max_rows + 1))
-        body = ox.serialize(triples[:max_rows], format=_RDF_FORMAT[fmt], prefixes=PREFIXES)
-        return _capped(Response(HTTPStatus.OK, _MEDIA[fmt], body), len(triples) > max_rows, max_rows)
-    fmt = fmt if fmt in SOLUTION_TYPES.values() else "json"
-    if isinstance(result, ox.QueryBoolean):
-        answer = Result("ASK")
-        answer.askAnswer = bool(result)
-        fmt = fmt if fmt in ("json", "xml") else "json"
-        return Response(HTTPStatus.OK, _MEDIA[fmt], answer.serialize(format=fmt))
-    names = [v.value for v in result.variables]
-    rows = list(islice(result, max_rows + 1))
-    truncated, rows = len(rows) > max_rows, rows[:max_rows]
-    if fmt == "tsv":
-        lines = ["\t".join(f"?{n}" for n in names)]
-        lines += ["\t".join("" if row[i] is None else str(row[i]) for i in range(len(names))) for row in rows]
-        body = ("\n".join(lines) + "\n").encode("utf-8")
-    else:
-        answer = Result("SELECT")
-        answer.vars = [Variable(n) for n in names]
-        answer.bindings = [{answer.vars[i]: from_ox(row[i]) for i in range(len(names)) if row[i] is not None}
-                           for row in rows]
-        body = answer.serialize(format=fmt)
-    content_type = _MEDIA[fmt] + ("; charset=utf-8" if fmt in ("csv", "tsv") else "")
-    return _capped(Response(HTTPStatus.OK, content_type, body), truncated, max_rows)
+        answer = run_query(database, query, fmt, max_rows)
+    except QuerySyntaxError as exc:
+        return _text(HTTPStatus.BAD_REQUEST, str(exc))
+    except QueryError as exc:
+        return _text(HTTPStatus.INTERNAL_SERVER_ERROR, str(exc))
+    return _capped(Response(HTTPStatus.OK, answer.media_type, answer.body), answer.truncated, max_rows)
 
 
 def _capped(response: Response, truncated: bool, max_rows: int) -> Response:
@@ -200,7 +151,8 @@ class Endpoint:
     def run(self, query: str, params: dict[str, str], headers: dict[str, str], client: str = "") -> Response:
         fmt = params.get("format") or _negotiate(headers.get("accept", ""))
         if fmt == "unacceptable":
-            return _text(HTTPStatus.NOT_ACCEPTABLE, "acceptable result types: " + ", ".join(_MEDIA.values()))
+            return _text(HTTPStatus.NOT_ACCEPTABLE,
+                         "acceptable result types: " + ", ".join([*SOLUTION_TYPES, *GRAPH_TYPES]))
         if federated(query):
             return _text(HTTPStatus.BAD_REQUEST, "SERVICE (a federated query) is refused: this endpoint does not "
                          "call other endpoints; query each endpoint on its own and join the answers in your client")

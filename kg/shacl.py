@@ -26,7 +26,7 @@ from functools import cache
 from hashlib import blake2b
 from pathlib import Path
 
-from kg.rdf import unquote
+from kg.terms import unquote
 
 SH = "http://www.w3.org/ns/shacl#"
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"

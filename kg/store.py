@@ -1,4 +1,4 @@
-"""An embedded, persistent graph store: Oxigraph on disk, queried through rdflib (oxrdflib).
+"""An embedded, persistent graph store: Oxigraph on disk, queried by Oxigraph itself (kg.query).
 
 A store directory holds ``oxigraph/`` (the database) and ``documents.json`` (one record per
 document: its named graph's IRI, source file, triple count and content digest).  Each document
@@ -6,8 +6,8 @@ lives in its own named graph, named by the document IRI as ``kg.rdf`` makes it, 
 can be replaced or removed without touching the others; a document whose content is unchanged
 is not rewritten.  Queries see the union of all named graphs, as with graph.trig.
 
-Writing goes through pyoxigraph directly (rdflib's one-triple-at-a-time path is slower); reading
-goes through an rdflib ``Dataset``, so ``kg.query`` works the same on a file or a store.
+Writing goes through pyoxigraph directly (rdflib's one-triple-at-a-time path is slower); queries run
+on the database as they run on a graph file loaded in memory (kg.query), so both give the same rows.
 """
 
 from __future__ import annotations
@@ -20,14 +20,12 @@ from itertools import islice
 from pathlib import Path
 
 import pyoxigraph as ox
-from oxrdflib import OxigraphStore
-from rdflib import BNode, Dataset, Graph, Literal, URIRef
-from rdflib.term import Node
 
 from kg.export import write_atomic
 from kg.quads import QuadSpool
+from kg.terms import from_ox
 from kg.turtle import prefix_lines
-from kg.vocab import OK, bind_prefixes
+from kg.vocab import OK
 
 RECORDS_FILE = "documents.json"
 FILES_FILE = "files.json"  # input file → content digest and the documents it gave (incremental builds)
@@ -59,17 +57,6 @@ class FileRecord:
 
 def is_store(path: str | Path) -> bool:
     return (Path(path) / RECORDS_FILE).is_file()
-
-
-def to_ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-    if isinstance(term, URIRef):
-        return ox.NamedNode(term)
-    if isinstance(term, BNode):
-        return ox.BlankNode(term)
-    if isinstance(term, Literal):
-        datatype = ox.NamedNode(term.datatype) if term.datatype else None
-        return ox.Literal(str(term), language=term.language, datatype=datatype)
-    raise StoreError(f"cannot store the term {term!r}")
 
 
 _SOURCE_FILE = ox.NamedNode(str(OK.sourceFile))
@@ -134,11 +121,6 @@ class GraphStore:
             self.database.flush()
         del self.database
 
-    def put_documents(self, documents: Iterable[tuple[str, Graph]]) -> list[str]:
-        """Replace each document's named graph by the given rdflib graph; return the IRIs that changed."""
-        return self.put_triples((iri, (ox.Triple(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in graph))
-                                for iri, graph in documents)
-
     def put_triples(self, documents: Iterable[tuple[str, Iterable[ox.Triple]]]) -> list[str]:
         """Replace each document's named graph by the given triples; return the IRIs that changed.
 
@@ -172,11 +154,6 @@ class GraphStore:
         self._save_records()
         return [record.iri for _, record in changed]
 
-    def put_dataset(self, dataset: Dataset) -> list[str]:
-        """Every non-empty named graph of a build's dataset (one per document)."""
-        return self.put_documents((str(g.identifier), g) for g in dataset.graphs()
-                                  if isinstance(g.identifier, URIRef) and len(g))
-
     def remove_documents(self, iris: Iterable[str]) -> list[str]:
         """Drop documents' named graphs; return those that were there."""
         self._check_writable()
@@ -202,11 +179,6 @@ class GraphStore:
         """Distinct triples over all documents (what graph.ttl would hold)."""
         return int(next(iter(self.database.query("SELECT (COUNT(*) AS ?n) { ?s ?p ?o }")))[0].value)
 
-    def dataset(self) -> Dataset:
-        """An rdflib view for SPARQL through the rdflib API: the merged graph by default, and each
-        document's graph by name (``GRAPH ?doc { … }``)."""
-        return bind_prefixes(Dataset(store=OxigraphStore(store=self.database)))
-
     def document_triples(self, iri: str) -> list[ox.Triple]:
         """One document's named graph (e.g. to upload it elsewhere)."""
         return [q.triple for q in self.database.quads_for_pattern(None, None, None, ox.NamedNode(iri))]
@@ -216,7 +188,7 @@ class GraphStore:
         N-Triples spelling, as the build that stored them, so the exported files are the same bytes."""
         spool = spool if spool is not None else QuadSpool()
         for iri in sorted(self.records):
-            spool.add(iri, [(t.subject.value, t.predicate.value, _spelled(t.object))
+            spool.add(iri, [(t.subject.value, t.predicate.value, from_ox(t.object))
                             for t in self.document_triples(iri)])
         return spool
 
@@ -250,30 +222,6 @@ def _with_merge(quads: list[ox.Quad]) -> Iterator[ox.Quad]:
     for q in quads:
         yield q
         yield ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph())
-
-
-def from_ox(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if term.language:
-        return Literal(term.value, lang=term.language)
-    return Literal(term.value, datatype=URIRef(term.datatype.value))
-
-
-def _spelled(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> str:
-    """A term in N-Triples as kg.rdf writes it. Oxigraph keeps language tags in lower case
-    (zh-hans); kg writes them in their registered case (zh-Hans), as BCP 47 recommends."""
-    if isinstance(term, ox.Literal) and term.language:
-        return f"{ox.Literal(term.value)}@{_registered_case(term.language)}"
-    return str(term)
-
-
-def _registered_case(tag: str) -> str:
-    """zh-hans → zh-Hans, en-us → en-US: language lower, script title, region upper (BCP 47 §2.1.1)."""
-    first, *rest = tag.split("-")
-    return "-".join([first.lower(), *(s.title() if len(s) == 4 else s.upper() if len(s) == 2 else s for s in rest)])
 
 
 def _read_files(path: Path) -> dict[str, FileRecord]:

@@ -1,10 +1,12 @@
 """Turtle and TriG as rdflib writes them, for one subject or one named graph at a time.
 
-Terms come in the spool's form (IRIs bare, objects in N-Triples syntax). The spelling follows
-rdflib's Turtle writer: the same prefixed names, predicate order (rdf:type as ``a``, rdfs:label,
+Terms come in the spool's form (kg.terms). The spelling follows rdflib 7's Turtle writer (pyproject
+pins rdflib below 8): the same prefixed names, predicate order (rdf:type as ``a``, rdfs:label,
 then by IRI), object order, literal quoting and indentation, so a subject block here is the block
 rdflib writes for it (tests/test_export.py compares them). Only whole-document decisions differ:
 subjects come in IRI order, which lets a graph of any size be written one subject at a time.
+pyoxigraph's writers were measured instead (benchmarks/writers.py): they write language tags in lower
+case (@zh-hans, the contract has @zh-Hans) and were no faster once kg's terms were turned into theirs.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from functools import lru_cache
 
 from rdflib.namespace import RDF, RDFS, XSD, split_uri
 
-from kg.rdf import unquote
+from kg.terms import unquote
 from kg.vocab import PREFIXES, RES
 
 _PREFIX_OF = {namespace: prefix for prefix, namespace in PREFIXES.items()}

@@ -24,8 +24,8 @@ from rdflib.namespace import RDFS, SH, NamespaceManager
 from rdflib.plugins.stores.memory import Memory
 from rdflib.term import Node
 
-from kg import shacl
-from kg.rdf import Triple, from_term, to_term
+from kg import packaged, shacl
+from kg.terms import Triple, from_rdflib, to_rdflib
 from kg.turtle import prefix_lines
 from kg.vocab import OK, bind_prefixes
 
@@ -34,9 +34,8 @@ if TYPE_CHECKING:
 
     from kg.quads import QuadSpool
 
-ROOT = Path(__file__).resolve().parents[1]
-SHAPES = ROOT / "ontology" / "shapes.ttl"
-ONTOLOGY = ROOT / "ontology" / "officials.ttl"
+SHAPES = packaged.SHAPES
+ONTOLOGY = packaged.ONTOLOGY
 
 
 class ValidationError(ValueError):
@@ -103,7 +102,7 @@ def validate(graph: Graph, shapes: Path = SHAPES, ontology: Path = ONTOLOGY) -> 
     if compiled is None:
         return validate_pyshacl(graph, shapes, ontology)
     every = graph.quads((None, None, None, None)) if isinstance(graph, Dataset) else graph
-    triples = list({(str(s), str(p), from_term(o)) for s, p, o, *_ in every})
+    triples = list({(str(s), str(p), from_rdflib(o)) for s, p, o, *_ in every})
     results = shacl.check_graph(compiled, triples)
     return _named(results, _labels(triples, results))
 
@@ -135,7 +134,7 @@ def _named(results: list[shacl.Result], labels: dict[str, list[str]]) -> list[Vi
     names = bind_prefixes(Graph()).namespace_manager
 
     def label(node: str) -> str | None:
-        found = sorted((to_term(t) for t in labels.get(node, [])),
+        found = sorted((to_rdflib(t) for t in labels.get(node, [])),
                        key=lambda t: (getattr(t, "language", None) != "zh-Hans", str(t)))
         return str(found[0]) if found else None
 
@@ -143,7 +142,7 @@ def _named(results: list[shacl.Result], labels: dict[str, list[str]]) -> list[Vi
         if term is None:
             return None
         if term[0] != "<":
-            return to_term(term).n3(names)
+            return to_rdflib(term).n3(names)
         node = term[1:-1]
         return f"{text} <{node}>" if (text := label(node)) else _name(names, URIRef(node))
 

@@ -17,6 +17,7 @@ are fixed by the graph alone, so the same graph gives the same bytes in every pr
 
 from __future__ import annotations
 
+import difflib
 import importlib.util
 import json
 import math
@@ -44,7 +45,7 @@ from kg.timing import stage
 if TYPE_CHECKING:
     from rdflib import Graph
 
-    from kg.rdf import Triple
+    from kg.terms import Triple
 
 TOP_OFFICIALS = 10  # per-official pages written by a build
 LARGE = 1000  # above this many nodes edges are hidden while dragging or zooming
@@ -125,11 +126,12 @@ def select(net: nx.MultiDiGraph, kind: str = "all", focus: str | None = None, de
     graph = project(net, kind)
     centre = None
     if focus:
-        found = find(graph, focus)
+        from kg.normalise import to_simplified
+
+        simplified = to_simplified(focus)  # labels are Simplified; a Traditional name finds the same node
+        found = find(graph, focus) or find(graph, simplified)
         if not found:
-            near = [label for _, label in net.nodes(data="label") if label and (label in focus or focus[:1] in label)]
-            hint = f"; names in the graph include {', '.join(sorted(set(near))[:8])}" if near else ""
-            raise NetworkError(f"no node named {focus!r} in the {kind} view{hint}")
+            raise NetworkError(f"no node named {focus!r} in the {kind} view{_near_names(graph, simplified)}")
         centre = found[0]
         graph = neighbourhood(graph, centre, depth)
     view = View(graph, kind, net.nodes[centre]["label"] if centre else None, depth if centre else 0)
@@ -147,6 +149,14 @@ def select(net: nx.MultiDiGraph, kind: str = "all", focus: str | None = None, de
         view.notice.update(trimmed=True, shown_nodes=len(graph))
     view.graph = graph
     return view
+
+
+def _near_names(graph: nx.MultiDiGraph, name: str) -> str:
+    """A hint naming the labels closest to a name that was not found (a typo, a wrong character …)."""
+    labels = sorted({label for _, label in graph.nodes(data="label") if label})
+    near = difflib.get_close_matches(name, labels, n=5, cutoff=0.5)
+    near += [label for label in labels if label not in near and (name in label or label in name)][:5 - len(near)]
+    return f"; did you mean {', '.join(near)}?" if near else ""
 
 
 def network_data(graph: nx.MultiDiGraph) -> tuple[list[dict], list[dict], dict]:

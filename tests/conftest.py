@@ -1,8 +1,10 @@
-"""Shared helpers: build a Page from a hand-written sentence, as the pipeline would."""
+"""Shared fixtures and helpers: a Page (mentions, facts) from a hand-written sentence, as the pipeline would
+make it; the hand-written fixture graph built as `kg build` leaves it; rdflib views of a build; query rows."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
@@ -43,17 +45,132 @@ def facts_of_fixture() -> Callable[..., Facts]:
     return facts_of
 
 
+FIXTURE_GRAPH = Path(__file__).parent / "data" / "fixture" / "graph.trig"
+
+
+def fixture_spool():
+    """tests/data/fixture/graph.trig (written by hand, one named graph per document) in a build's spool."""
+    import pyoxigraph as ox
+
+    from kg.quads import QuadSpool
+    from kg.terms import from_ox
+
+    graphs: dict[str, list] = {}
+    for quad in ox.parse(path=str(FIXTURE_GRAPH), format=ox.RdfFormat.TRIG):
+        graphs.setdefault(quad.graph_name.value, []).append((quad.subject.value, quad.predicate.value,
+                                                             from_ox(quad.object)))
+    spool = QuadSpool()
+    for name in sorted(graphs):
+        spool.add(name, graphs[name])
+    return spool
+
+
 @pytest.fixture(scope="session")
-def seeds_build(tmp_path_factory):
-    """The seeds built once per run by `kg build seeds/ --out DIR --store DIR/store`; read it, never change it."""
-    from pathlib import Path
+def fixture_build(tmp_path_factory) -> Path:
+    """The hand-written fixture graph as `kg build --out DIR --store DIR/store` leaves it: graph files,
+    pages and a store (no extraction, so it does not move with the extractor); read it, never change it."""
+    from kg.export import export_all
+    from kg.store import GraphStore, put_spool
 
-    from click.testing import CliRunner
-
-    from kg.cli import main
-
-    seeds = Path(__file__).resolve().parents[1] / "seeds"
-    out = tmp_path_factory.mktemp("seeds_build")
-    result = CliRunner().invoke(main, ["build", str(seeds), "--out", str(out), "--store", str(out / "store"), "-q"])
-    assert result.exit_code == 0, result.output
+    out = tmp_path_factory.mktemp("fixture")
+    spool = fixture_spool()
+    export_all(spool, out)
+    with GraphStore.create_or_open(out / "store") as store:
+        put_spool(store, spool)
     return out
+
+
+# ---------------------------------------------------------------- rdflib views of a build
+# kg never builds these (its writers, validation and pages read the spool's sorted triples); tests use
+# them to compare kg's output with rdflib's.
+
+
+def new_dataset():
+    from rdflib import Dataset
+
+    from kg.vocab import bind_prefixes
+
+    return bind_prefixes(Dataset())
+
+
+def add_facts(dataset, facts):
+    """One document's facts in its own named graph of an rdflib Dataset, as kg.rdf makes them."""
+    from rdflib import URIRef
+
+    from kg.rdf import doc_iri, triples_of
+    from kg.terms import to_rdflib
+
+    g = dataset.graph(doc_iri(facts.doc_id))
+    g.addN((URIRef(s), URIRef(p), to_rdflib(o), g) for s, p, o in triples_of(facts))
+    return g
+
+
+def union(dataset):
+    """All named graphs of a Dataset merged into one rdflib Graph (what graph.ttl holds)."""
+    from rdflib import Graph
+
+    from kg.vocab import bind_prefixes
+
+    g = bind_prefixes(Graph())
+    for s, p, o, _ in dataset.quads((None, None, None, None)):
+        g.add((s, p, o))
+    return g
+
+
+def rdflib_dataset(spool):
+    """A spool's named graphs as an rdflib Dataset."""
+    from kg.turtle import prefix_lines
+
+    ds = new_dataset()
+    ds.parse(data=prefix_lines(spool.vocabulary) + "".join(spool.graph_blocks()), format="trig")
+    return ds
+
+
+def rdflib_graph(spool):
+    """A spool's union graph as an rdflib Graph."""
+    from rdflib import Graph, URIRef
+
+    from kg.terms import to_rdflib
+    from kg.vocab import bind_prefixes
+
+    g = bind_prefixes(Graph())
+    g.addN((URIRef(s), URIRef(p), to_rdflib(o), g) for s, p, o in spool.union())
+    return g
+
+
+def spool_of(dataset):
+    """The named graphs of an rdflib Dataset in a QuadSpool."""
+    from rdflib import Graph
+
+    from kg.quads import QuadSpool
+    from kg.terms import from_rdflib
+
+    graphs: dict[str, list] = {}
+    for s, p, o, g in dataset.quads((None, None, None, None)):
+        name = g.identifier if isinstance(g, Graph) else g
+        graphs.setdefault(str(name), []).append((str(s), str(p), from_rdflib(o)))
+    spool = QuadSpool()
+    for name in sorted(graphs):
+        spool.add(name, graphs[name])
+    return spool
+
+
+def put_dataset(store, dataset) -> list[str]:
+    """Every non-empty named graph of an rdflib Dataset into a GraphStore (one per document)."""
+    from rdflib import URIRef
+
+    from kg.terms import from_rdflib, ox_triple
+
+    return store.put_triples((str(g.identifier), [ox_triple((str(s), str(p), from_rdflib(o))) for s, p, o in g])
+                             for g in dataset.graphs() if isinstance(g.identifier, URIRef) and len(g))
+
+
+def query_rows(database, sparql: str, bindings: dict[str, str] | None = None) -> list[dict[str, str]]:
+    """A SELECT's rows as {variable: value} (the SPARQL JSON results `kg query --format json` prints)."""
+    import json
+
+    from kg import query
+
+    data = json.loads(query.execute(database, sparql, "json", bindings=bindings).text)
+    return [{name: b[name]["value"] for name in data["head"]["vars"] if name in b}
+            for b in data["results"]["bindings"]]

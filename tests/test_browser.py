@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from conftest import rdflib_graph
 from rdflib import Graph
 
 from kg.export import export_all
@@ -56,7 +57,7 @@ def seeds_site(tmp_path_factory):
     out = tmp_path_factory.mktemp("site")
     result = build([SEEDS], progress=False)
     export_all(result.quads, out)
-    return out, result.graph
+    return out, rdflib_graph(result.quads)
 
 
 @pytest.fixture(scope="module")

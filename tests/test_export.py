@@ -6,17 +6,20 @@ import json
 import re
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
+from conftest import add_facts, new_dataset, spool_of, union
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from rdflib import Graph, Literal
+from pyld import jsonld as pyld
+from rdflib import Dataset, Graph, Literal
 
 from kg import export, jsonld
 from kg.load import iter_inputs, load_with_errors
 from kg.model import SourceText
 from kg.pipeline import facts_of
 from kg.quads import QuadSpool
-from kg.rdf import add_facts, from_term, new_dataset, to_term, union
+from kg.terms import from_rdflib, to_rdflib
 from kg.turtle import properties, subject_block
 from kg.vocab import OK
 
@@ -44,21 +47,32 @@ def test_failed_write_keeps_the_old_file(tmp_path, monkeypatch):
     assert [p.name for p in tmp_path.iterdir()] == ["graph.ttl"]
 
 
-def test_jsonld_is_compact_with_ok_context(tmp_path):
+def test_jsonld_uses_the_published_context_with_plain_names(tmp_path):
     ds = new_dataset()
     text = TEXT
     add_facts(ds, facts_of(SourceText("t.txt", "t.txt", text, "utf-8", text, tuple(range(len(text) + 1)))))
-    g = union(ds)
-    export.write_jsonld(QuadSpool.from_dataset(ds), tmp_path / "graph.jsonld")
+    export.export_all(spool_of(ds), tmp_path, formats=("json-ld", "context"))
     data = json.loads((tmp_path / "graph.jsonld").read_text(encoding="utf-8"))
-    assert data["@context"]["ok"] == "https://w3id.org/officials-kg/ontology#"
-    assert "张三丰" in (tmp_path / "graph.jsonld").read_text(encoding="utf-8")  # not \\u-escaped
-    assert len(Graph().parse(tmp_path / "graph.jsonld", format="json-ld")) == len(g)
+    assert data["@context"] == jsonld.context() == json.loads((tmp_path / "context.jsonld").read_text())["@context"]
+    assert (tmp_path / "context.jsonld").read_bytes() == (ROOT / "ontology" / "context.jsonld").read_bytes()
+    official = next(n for n in data["@graph"] if n["@type"] == ["Official"])
+    assert official["label"] == {"zh-Hans": ["张三丰"]}  # not \u-escaped, in a language map
+    post = next(n for n in data["@graph"] if n["@id"] == official["holdsPost"][0])
+    assert post["title"] == "书记" and post["postIn"].startswith("res:org/")
+    assert len(Graph().parse(tmp_path / "graph.jsonld", format="json-ld")) == len(union(ds))
+
+
+def test_the_context_names_every_term_of_the_ontology():
+    ontology = Graph().parse(ROOT / "ontology" / "officials.ttl")
+    declared = {str(s) for s in ontology.subjects() if str(s).startswith(str(OK))}
+    named = {iri for iri in declared if jsonld.compact_iri(iri).removeprefix("ok:") in jsonld.context()}
+    assert declared - named == set()
 
 
 # ---------------------------------------------------------------- the same as rdflib, one subject at a time
 
-ARTICLES = Path(__file__).parent / "data" / "articles"
+ROOT = Path(__file__).resolve().parents[1]
+ARTICLES = ROOT / "tests" / "data" / "articles"
 TRADITIONAL = ("2023-03-02 10:00:00 來源:東城日報\n\n"
                "3月1日，岳麓區委書記張三豐帶隊到青山鎮東風村檢查春耕工作，看望慰問村民。\n")
 
@@ -106,7 +120,7 @@ def written(tmp_path_factory):
     spool = QuadSpool(budget=50)
     for g in sorted(ds.graphs(), key=lambda g: str(g.identifier)):
         if len(g):
-            spool.add(str(g.identifier), [(str(s), str(p), from_term(o)) for s, p, o in g])
+            spool.add(str(g.identifier), [(str(s), str(p), from_rdflib(o)) for s, p, o in g])
     assert spool.spilled
     export.export_all(spool, out, formats=("turtle", "json-ld", "trig"))
     return ds, union(ds), out
@@ -125,12 +139,33 @@ def test_trig_graphs_are_written_as_rdflib_writes_them(written):
     assert len(mine[1]) == len(sources_for_comparison())
 
 
-def test_jsonld_nodes_are_rdflib_compact_nodes(written):
+def test_jsonld_expands_to_exactly_the_turtle_triples(written):
+    """pyld and Oxigraph, two JSON-LD processors, read graph.jsonld as the very triples of graph.ttl."""
     _, g, out = written
-    ours = json.loads((out / "graph.jsonld").read_text(encoding="utf-8"))
-    theirs = json.loads(g.serialize(format="json-ld", context=jsonld.context(), auto_compact=True))
-    assert canonical(ours) == canonical(theirs)
-    assert [n["@id"] for n in ours["@graph"]] == sorted(n["@id"] for n in ours["@graph"])
+    data = json.loads((out / "graph.jsonld").read_text(encoding="utf-8"))
+    expanded = Dataset()
+    expanded.parse(data=pyld.to_rdf(data, {"format": "application/n-quads"}), format="nquads")
+    assert {(s, p, o) for s, p, o, _ in expanded.quads()} == set(Graph().parse(out / "graph.ttl")) == set(g)
+    by_oxigraph = {str(q.triple) for q in ox.parse(path=str(out / "graph.jsonld"), format=ox.RdfFormat.JSON_LD)}
+    assert by_oxigraph == {str(q.triple) for q in ox.parse(path=str(out / "graph.ttl"), format=ox.RdfFormat.TURTLE)}
+    assert [n["@id"] for n in data["@graph"]] == sorted(n["@id"] for n in data["@graph"])
+
+
+def test_a_key_always_holds_one_shape(written):
+    """@set terms always hold a list, the others one value; @type is always a list of class names."""
+    _, _, out = written
+    data = json.loads((out / "graph.jsonld").read_text(encoding="utf-8"))
+    context = data["@context"]
+    shapes: dict[str, set[str]] = {}
+    for node in data["@graph"]:
+        assert isinstance(node["@type"], list) and all(":" not in t for t in node["@type"])
+        for key, value in node.items():
+            shapes.setdefault(key, set()).add(type(value).__name__)
+            definition = context.get(key)
+            if isinstance(definition, dict) and "@set" in str(definition.get("@container")):
+                assert isinstance(value, list | dict), (key, value)
+    assert all(len(kinds) == 1 for kinds in shapes.values()), shapes
+    assert {"holdsPost", "label", "postIn", "participant", "leader", "title"} <= set(shapes)
 
 
 def test_turtle_subjects_come_in_iri_order(written):
@@ -144,8 +179,8 @@ def test_turtle_subjects_come_in_iri_order(written):
 @given(st.text(st.characters(blacklist_categories=("Cs",)), min_size=1), st.sampled_from([None, "zh-Hans"]))
 def test_literals_are_spelled_as_rdflib_spells_them(text, lang):
     literal = Literal(text, lang=lang)
-    term = from_term(literal)
-    assert to_term(term) == literal  # N-Triples spelling and back
+    term = from_rdflib(literal)
+    assert to_rdflib(term) == literal  # N-Triples spelling and back
     block = subject_block("https://w3id.org/officials-kg/resource/x", properties([(str(OK.text), term)]), 0)
     expected = literal._literal_n3(use_plain=True)
     assert block == f"\n<https://w3id.org/officials-kg/resource/x> ok:text {expected} .\n"
@@ -167,7 +202,7 @@ def test_a_build_too_large_to_draw_gets_a_page_saying_how_to_draw_parts(tmp_path
 
     result = build([Path(__file__).resolve().parents[1] / "tests" / "data" / "articles"], progress=False)
     monkeypatch.setattr(export, "VIEW_TRIPLE_LIMIT", 100)
-    monkeypatch.setattr(type(result.quads), "graph", lambda self: pytest.fail("the whole graph was loaded"))
+    monkeypatch.setattr(Graph, "__init__", lambda self, *a, **k: pytest.fail("the whole graph was loaded"))
     written = export.export_all(result.quads, tmp_path)
     page = (tmp_path / "graph.html").read_text(encoding="utf-8")
     assert f"{result.quads.union_size():,}" in page and "kg view" in page and "--focus" in page
@@ -180,8 +215,7 @@ def test_the_pages_are_drawn_from_the_spool_without_an_rdflib_graph(tmp_path, mo
     from kg.pipeline import build
 
     result = build([Path(__file__).resolve().parents[1] / "tests" / "data" / "articles"], progress=False)
-    for method in ("graph", "dataset"):
-        monkeypatch.setattr(type(result.quads), method, lambda self: pytest.fail("an rdflib graph was built"))
+    monkeypatch.setattr(Graph, "__init__", lambda self, *a, **k: pytest.fail("an rdflib graph was built"))
     written = export.export_all(result.quads, tmp_path, formats=("html",))
     assert tmp_path / "graph.html" in written and any(p.parent.name == "officials" for p in written)
     assert "graph.ttl" in (tmp_path / "index.html").read_text(encoding="utf-8")  # links the files the build writes

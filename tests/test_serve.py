@@ -1,6 +1,6 @@
 """kg serve over real HTTP on a free loopback port: queries, every result format, updates refused,
-a runaway query stopped by the time limit; plus the parts that need no socket.  The graph is built
-from the invented articles in tests/data/invented."""
+a runaway query stopped by the time limit; plus the parts that need no socket.  The graph is the
+hand-written fixture (tests/data/fixture/graph.trig)."""
 
 from __future__ import annotations
 
@@ -22,12 +22,11 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from conftest import query_rows
 from rdflib import Graph
 
-from kg.cli import main
+from kg import query
 from kg.serve import Endpoint, WorkerPool, _negotiate, make_server, prepare_database
-from kg.vocab import PREFIXES as NS
 
 TIME_LIMIT = 1.5
 ORG = "青川县委"
@@ -40,20 +39,16 @@ pytestmark = pytest.mark.server
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    """tests/data/invented built by `kg build … --out DIR --store DIR/store`."""
-    out = tmp_path_factory.mktemp("invented")
-    articles = Path(__file__).parent / "data" / "invented"
-    result = CliRunner().invoke(main, ["build", str(articles), "--out", str(out), "--store", str(out / "store"), "-q"])
-    assert result.exit_code == 0, result.output
-    return out
+def built(fixture_build) -> Path:
+    """The hand-written fixture graph (tests/data/fixture) as `kg build --out DIR --store DIR/store` leaves it."""
+    return fixture_build
 
 
 @pytest.fixture(scope="module")
 def officials(built) -> list[str]:
-    """The answer to OFFICIALS_OF_ORG by rdflib on graph.ttl, to compare the endpoint's with."""
-    names = [str(row[0]) for row in Graph().parse(built / "graph.ttl").query(OFFICIALS_OF_ORG, initNs=dict(NS))]
-    assert KNOWN <= set(names)
+    """The answer to OFFICIALS_OF_ORG from graph.ttl as `kg query` gives it, to compare the endpoint's with."""
+    names = [row["name"] for row in query_rows(query.open_database(built / "graph.ttl"), OFFICIALS_OF_ORG)]
+    assert KNOWN <= set(names) and "上官文瀾" in names  # the Traditional spelling too
     return names
 
 

@@ -1,8 +1,8 @@
 """kg serve under attack, over real sockets: federated SERVICE refused (a local listener receives
 nothing), a 4xx for every malformed request and never a dropped connection, silent and half-open
 connections closed after the idle timeout, a bounded connection count, official pages by their
-Chinese names, and runaway queries that do not starve cheap ones.  The graph is built from invented
-articles; timeouts are short so that the tests are quick."""
+Chinese names, and runaway queries that do not starve cheap ones.  The graph is the hand-written fixture
+(tests/data/fixture/graph.trig); timeouts are short so that the tests are quick."""
 
 from __future__ import annotations
 
@@ -15,9 +15,7 @@ import urllib.parse
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from kg.cli import main
 from kg.httpserver import ConnectionLimits
 from kg.safety import federated
 from kg.serve import Endpoint, make_server, prepare_database
@@ -28,22 +26,15 @@ pytestmark = pytest.mark.server
 IDLE = 0.6  # the server's idle timeout in these tests, seconds
 MAX_BODY = 4096
 CONNECTIONS = 12
-ARTICLE = ("{day}日，青川县委书记欧阳明远带队到石泉镇检查春耕工作，县委常委、副县长司马清和参加检查。\n"
-           "欧阳明远强调，要抓好春耕生产。\n")
+
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE {{ ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l FILTER(?c != {n}) }}"
 CHEAP = "ASK { ?p a ok:Official }"
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory) -> Path:
-    articles = tmp_path_factory.mktemp("articles")
-    for day in range(1, 4):
-        (articles / f"qingchuan_{day}.txt").write_text(f"2023年5月{day}日\n\n" + ARTICLE.format(day=f"5月{day}"),
-                                                      encoding="utf-8")
-    out = tmp_path_factory.mktemp("out")
-    result = CliRunner().invoke(main, ["build", str(articles), "--out", str(out), "-q", "--no-validate"])
-    assert result.exit_code == 0, result.output
-    return out
+def built(fixture_build) -> Path:
+    """The hand-written fixture graph (tests/data/fixture) as `kg build --out DIR --store DIR/store` leaves it."""
+    return fixture_build
 
 
 @pytest.fixture(scope="module")

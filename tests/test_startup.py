@@ -61,7 +61,7 @@ def test_query_imports_no_graph_or_page_libraries() -> None:
 def test_the_query_format_choices_are_the_formats_kg_query_has() -> None:
     from kg import query
 
-    assert sorted(QUERY_FORMATS) == sorted(query.FORMATS)
+    assert sorted(QUERY_FORMATS) == sorted([*query.SOLUTION_FORMATS, *query.GRAPH_FORMATS])
 
 
 def test_build_writes_its_stage_timings(tmp_path: Path) -> None:

@@ -6,7 +6,7 @@ import json
 
 import pytest
 from click.testing import CliRunner
-from rdflib import Graph, Literal, URIRef
+from conftest import put_dataset, query_rows, rdflib_dataset
 from rdflib.namespace import RDFS
 
 from kg import query
@@ -14,6 +14,7 @@ from kg.cli import main
 from kg.pipeline import build
 from kg.rdf import doc_iri
 from kg.store import RECORDS_FILE, GraphStore, StoreError
+from kg.terms import ox_triple
 
 ARTICLE = (
     "东城区领导检查防汛工作\n"
@@ -47,7 +48,7 @@ def built(corpus, tmp_path):
 
 
 def rows(target, sparql):
-    return [tuple(map(str, r)) for r in query.run(query.load_graph(target), sparql)]
+    return [tuple(row.values()) for row in query_rows(query.open_database(target), sparql)]
 
 
 def test_store_answers_as_the_file_does(built):
@@ -57,7 +58,7 @@ def test_store_answers_as_the_file_does(built):
     # a triple both documents state (张三丰 is an official) is counted once, as in graph.ttl
     assert rows(store, count) == rows(out / "graph.ttl", count)
     with GraphStore.open(store) as s:
-        assert len(s) == len(query.load_graph(out / "graph.ttl"))
+        assert len(s) == len(query.load_graph(out / "graph.ttl")) == len(query.load_graph(store))
 
 
 def test_each_document_is_a_named_graph_with_a_record(built, corpus):
@@ -76,14 +77,14 @@ def test_rebuilding_unchanged_input_rewrites_nothing(built, corpus, tmp_path):
 
 def test_replacing_a_document_keeps_what_another_document_says(corpus, tmp_path):
     with GraphStore.create_or_open(tmp_path / "s") as store:
-        store.put_dataset(build([corpus], progress=False).dataset)
+        put_dataset(store, rdflib_dataset(build([corpus], progress=False).quads))
         (corpus / "b.txt").write_text(OTHER.replace("张三丰", "王五星"), encoding="utf-8")
-        changed = store.put_dataset(build([corpus / "b.txt"], progress=False).dataset)
+        changed = put_dataset(store, rdflib_dataset(build([corpus / "b.txt"], progress=False).quads))
         assert changed == [str(doc_iri("b"))]
-        names = {str(r[0]) for r in store.dataset().query(OFFICIALS)}
+        names = {row["name"] for row in query_rows(store.database, OFFICIALS)}
         assert names == {"张三丰", "李四海", "王五星"}  # 张三丰 is still in a.txt
         store.remove_documents([str(doc_iri("a"))])
-        names = {str(r[0]) for r in store.dataset().query(OFFICIALS)}
+        names = {row["name"] for row in query_rows(store.database, OFFICIALS)}
         assert names == {"王五星"}
         assert list(store.records) == [str(doc_iri("b"))]
         assert len(store) == len(store.document_triples(str(doc_iri("b"))))
@@ -92,16 +93,10 @@ def test_replacing_a_document_keeps_what_another_document_says(corpus, tmp_path)
 def test_store_survives_reopening(built):
     _, store = built
     with GraphStore.open(store, read_only=False) as s:
-        s.put_documents([(str(doc_iri("c")), _tiny_graph("c"))])
+        s.put_triples([(str(doc_iri("c")), [ox_triple(("urn:x", str(RDFS.label), '"赵六"@zh-Hans'))])])
     with GraphStore.open(store) as s:
         assert str(doc_iri("c")) in s.records
-        assert (URIRef("urn:x"), RDFS.label, Literal("赵六", lang="zh-Hans")) in s.dataset()
-
-
-def _tiny_graph(doc: str) -> Graph:
-    g = Graph()
-    g.add((URIRef("urn:x"), RDFS.label, Literal("赵六", lang="zh-Hans")))
-    return g
+        assert ("urn:x", str(RDFS.label), '"赵六"@zh-Hans') in query.triples(s.database)
 
 
 def test_a_read_only_store_refuses_writes(built):

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import rdflib_dataset, rdflib_graph
 from rdflib import Graph
 from rdflib.namespace import RDF, RDFS
 
@@ -19,7 +20,7 @@ from kg import validate as validation
 from kg.cli import main
 from kg.pipeline import build
 from kg.quads import QuadSpool
-from kg.rdf import from_term
+from kg.terms import from_rdflib
 from kg.validate import CYCLE_MESSAGE, Violation, validate, validate_spool
 from kg.vocab import OK
 
@@ -153,8 +154,8 @@ def test_seeds_and_held_out_sets_have_no_violations() -> None:
     inputs = [ROOT / "seeds", *sorted((ROOT / "benchmarks").glob("heldout_*")), ROOT / "tests" / "data"]
     result = build(inputs, progress=False)
     assert result.documents >= 50
-    assert validate(result.graph) == []
-    assert validate(result.dataset) == []
+    assert validate(rdflib_graph(result.quads)) == []
+    assert validate(rdflib_dataset(result.quads)) == []
 
 
 # --- the command line ----------------------------------------------------------------------------
@@ -280,7 +281,7 @@ def test_a_build_spool_reports_the_same_violations_as_pyshacl_on_its_graph() -> 
     g = broken("DELETE WHERE { res:event/d1-e1 ok:leader ?p } ; "
                "INSERT DATA { res:place/东城区 ok:partOf res:place/青山镇 . res:event/d1-e2 ok:place res:person/王五 }")
     spool = QuadSpool()
-    triples = sorted((str(s), str(p), from_term(o)) for s, p, o in g)
+    triples = sorted((str(s), str(p), from_rdflib(o)) for s, p, o in g)
     half = len(triples) // 2
     spool.add(RES + "doc/a", triples[:half])
     spool.add(RES + "doc/b", triples[half - 10:])

@@ -95,6 +95,21 @@ def test_focus_and_depth(net):
         select(net, focus="张无名")
 
 
+def test_focus_takes_a_traditional_name(net):
+    traditional = select(net, focus="李小紅", depth=1)  # 李小红 written in Traditional characters
+    assert traditional.focus == "李小红" and "李小红调研" in {d["label"] for _, d in traditional.graph.nodes(data=True)}
+    assert set(traditional.graph) == set(select(net, focus="李小红", depth=1).graph)
+
+
+@pytest.mark.parametrize("name, near", [("王大朋", "王大明"), ("李小黑", "李小红"), ("趙四", None)])
+def test_a_name_not_found_suggests_near_names(net, name, near):
+    if near is None:  # a Traditional spelling of a name in the graph is found, not suggested
+        assert select(net, focus=name).focus == "赵四"
+        return
+    with pytest.raises(NetworkError, match=f"no node named '{name}' in the all view; did you mean {near}"):
+        select(net, focus=name)
+
+
 def test_too_many_nodes_are_aggregated_and_the_page_says_so(net):
     view = select(net, max_nodes=10)
     assert {k for _, k in view.graph.nodes(data="kind")} == {"Official", "Place"}
