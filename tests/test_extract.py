@@ -396,8 +396,23 @@ def test_a_determiner_makes_a_place_noun_generic(mentions_of):
     ("市长王芳到三江侗族自治县调研。", ["三江侗族自治县"]),  # one county, though 三江 is its short name
     ("县长李明来到青山烈士陵园和东湖商场。", ["青山烈士陵园", "东湖商场"]),
     ("县长李明考察了甲集团所属的本华板材厂。", ["甲集团", "本华板材厂"]),  # 本华, not 本 "this"
+    # a list of places visited: the last item's suffix is shared, or each item is a place of its own
+    ("副区长张立平先后到新华、东风、南山社区开展调研。", ["新华社区", "东风社区", "南山社区"]),
+    ("县委书记王立新先后前往城东派出所、人民公园巡逻点、梅岭监狱检查。", ["城东派出所", "人民公园巡逻点", "梅岭监狱"]),
+    ("区长赵刚先后到万达商贸城、金丰橱柜、锦成工贸实地查看。", ["万达商贸城", "金丰橱柜", "锦成工贸"]),
+    ("书记王芳走访了城关派出所、东岭水厂高速检查站。", ["城关派出所", "东岭水厂高速检查站"]),  # 检查 inside a name
+    ("省长王芳先后来到九江、南昌、上饶等地调研。", ["九江市", "南昌市", "上饶市"]),
 ])
 def test_places_as_written(mentions_of, text, places):
+    assert [p.name for p in mentions_of(text).places] == places
+
+
+@pytest.mark.parametrize(("text", "places"), [
+    ("副区长张立平到村党群服务中心结合视频、展板了解情况。", ["村党群服务中心"]),  # 结合 tells an act
+    ("副区长张立平先后到学校、医院、南山社区调研。", ["南山社区"]),  # kinds of place take no suffix
+    ("副区长张立平来到田间地头、东风社区调研。", ["东风社区"]),  # common words name no place
+])
+def test_a_list_of_places_visited_holds_only_places(mentions_of, text, places):
     assert [p.name for p in mentions_of(text).places] == places
 
 

@@ -362,6 +362,7 @@ def places_in(page: Page, a: int, b: int, post_spans: list[tuple[int, int]]) -> 
             level=admin[suffix].level if is_admin else None, parent=parent, level_prefix=level_prefix,
             in_list=in_list))
         pos = s_end
+    found = _visit_list_places(page, a, b, found)
     found.extend(_listed_places(page, a, b, found))
     found.extend(_destinations(page, a, b, found))
     found.extend(_organisations(page, a, b, found, post_spans))
@@ -426,6 +427,10 @@ def _destinations(page: Page, a: int, b: int, found: list[PlaceMention]) -> list
                 landmark = _landmark_at(text, pos, b, found + out)
                 if landmark:
                     out.append(landmark)
+                read = next((p for p in found if p.start == pos and text[p.end:p.end + 1] == "、"), None)
+                if landmark is None and read is not None:  # 九江、景德镇、上饶等地: past a place read already
+                    pos, parent = read.end + 1, None
+                    continue
                 break
             size, division = hit
             out.append(PlaceMention(name=division.name, original=None, start=pos, end=pos + size,
@@ -588,6 +593,95 @@ def _listed_places(page: Page, a: int, b: int, known: list[PlaceMention]) -> lis
             out.append(PlaceMention(name=item, original=page.original[s:e], start=s, end=e,
                                     kind="Facility", level=m.group(2)))
     return out
+
+
+_LIST_ITEM = (2, 12)  # characters of a place named in a list of visited places
+_CLAUSE_END = "，,。；;！？!?：:\n"
+
+
+def _visit_list_places(page: Page, a: int, b: int, found: list[PlaceMention]) -> list[PlaceMention]:
+    """先后到甲、乙、丙社区 / 来到甲商贸城、乙橱柜、丙医院: the items of a list of places someone goes to.
+    Where at least one item is read as a place, the others are places too: a bare name before the
+    last item's division suffix takes that suffix (甲社区, 乙社区); an item that runs on past a place
+    read inside it is that whole item (甲公园巡逻点); an item of no known kind is a facility, unless
+    it is only common words or tells an act."""
+    text, admin = page.text, lexicon.admin_suffixes()
+    out = list(found)
+    for m in _locative_regex().finditer(text, a, b):
+        if m.group() == "在":
+            continue
+        items = _list_items(text, m.end(), b, out)
+        if len(items) < 2:
+            continue
+        inside = [[p for p in out if s <= p.start and p.end <= e] for s, e in items]
+        if not any(inside):
+            continue
+        last = inside[-1][-1] if inside[-1] else None
+        shared = None
+        if last is not None and last.kind == "AdministrativeRegion" and last.end == items[-1][1]:
+            shared = next((w for w in admin if last.name.endswith(w) and admin[w].level in _SHARED_LEVELS), None)
+        for (s, e), places in zip(items, inside, strict=True):
+            item = text[s:e]
+            if places and places[-1].end == e:
+                continue  # read already
+            if places and not (places[0].start == s and all(p.kind == "Facility" for p in places)
+                               and _names_more(text[places[-1].end:e])):
+                continue
+            if not places and (_is_generic(item) or item in lexicon.facility_suffixes() or item in admin):
+                continue
+            if shared and not places and len(item) <= 3:
+                out.append(PlaceMention(name=item + shared, original=None, start=s, end=e,
+                                        kind="AdministrativeRegion", level=admin[shared].level, in_list=True))
+            elif len(item) >= 3 and not _holds_a_verb(item) and not only_common_words(item):
+                out = [p for p in out if p not in places]
+                out.append(PlaceMention(name=item, original=page.original[s:e], start=s, end=e, kind="Facility",
+                                        level=None, level_prefix=item[0] if item[0] in LEVELS else None,
+                                        in_list=s > m.end()))
+    out.sort(key=lambda p: p.start)
+    return out
+
+
+_SHARED_LEVELS = frozenset({"社区", "村", "镇", "乡", "街道", "小区"})
+
+
+def _names_more(rest: str) -> bool:
+    """Does what follows a place inside a list item go on naming it (剧院岗), not tell an act (结合视频)?"""
+    suffixes = lexicon.facility_suffixes()
+    return all(w in suffixes or not dictionary.tag(w, "n").startswith(_ACT_TAGS) for w in dictionary.segment(rest))
+
+
+_ACT_TAGS = ("v", "p", "c", "d", "u", "r", "m")
+
+
+def _list_items(text: str, pos: int, b: int, found: list[PlaceMention]) -> list[tuple[int, int]]:
+    """The items of a 、 list starting at ``pos``, inside its clause; the last item ends at a clause mark,
+    at 等, or where what is done there begins (实地查看, 看望), outside a place already read (检查站);
+    none when that end is not found."""
+    end = pos
+    while end < b and text[end] not in _CLAUSE_END:
+        end += 1
+    parts, start = [], pos
+    for k in range(pos, end):
+        if text[k] == "、":
+            parts.append((start, k))
+            start = k + 1
+    if not parts:
+        return []
+    low, high = _LIST_ITEM
+    last_end = next((k for k in range(start + low, min(end, start + high) + 1)
+                     if k == end or text[k] == "等" or (text.startswith(_acts(), k)
+                                                        and not any(p.start < k < p.end for p in found))), None)
+    if last_end is None:
+        return []
+    items = parts + [(start, last_end)]
+    if any(not low <= e - s <= high or not all(is_cjk(c) for c in text[s:e]) for s, e in items):
+        return []
+    return items
+
+
+@cache
+def _acts() -> tuple[str, ...]:
+    return tuple(lexicon.discourse()["at_place"] | set(lexicon.event_triggers()))
 
 
 def _counted_places(text: str, a: int, b: int) -> list[tuple[int, int, list[PlaceMention]]]:
