@@ -197,7 +197,7 @@ def event_triggers() -> dict[str, str]:
 def discourse() -> dict[str, frozenset[str]]:
     kinds = {"speech", "follow", "participant", "leaders_list", "pronoun", "anaphor_place", "boundary", "commission",
              "in_event", "same_day", "hearing", "speaker", "escort", "led_by", "determiner", "locative",
-             "in_place_name", "portfolio", "entourage", "directive", "chair", "at_place"}
+             "in_place_name", "portfolio", "entourage", "directive", "chair", "at_place", "attend"}
     out: dict[str, set[str]] = {k: set() for k in kinds}
     for r in _rows("discourse.tsv", ("kind", "word")):
         out[r.choice("kind", kinds)].add(r["word"])

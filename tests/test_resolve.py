@@ -323,6 +323,25 @@ def test_participants_join_the_leaders_event(facts_of, text, leader, participant
     assert {e.leader for e in f.events} == {leader}
 
 
+def test_who_attends_where_no_one_leads_yet_leads(facts_of):
+    """甲在某地出席开幕式: an activity of no kind at a named place is an event, and 甲 leads it."""
+    f = facts_of("4月8日，国务院副总理张立平在杭州出席运动会开幕式。")
+    e = _event(f, "张立平")
+    assert _places(f, e) == ["杭州市"] and e.kinds == () and e.date is not None
+
+
+def test_who_attends_someone_else_s_meeting_takes_part(facts_of):
+    f = facts_of("市委书记赵六到青山镇召开座谈会。副市长钱立新出席。")
+    assert _event(f, "赵六").participants == ("钱立新",)
+    assert {e.leader for e in f.events} == {"赵六"}
+
+
+def test_visiting_families_is_research(facts_of):
+    f = facts_of("房屋局局长何立明在专员关一新陪同下，探访居民家庭。")
+    e = _event(f, "何立明")
+    assert e.kinds == ("Research",) and e.participants == ("关一新",)
+
+
 def test_companion_written_with_together_joins_the_event(facts_of):
     f = facts_of("区委书记张三丰与区长李四海一同到青山镇检查。")
     assert _event(f, "张三丰").participants == ("李四海",)

@@ -86,9 +86,10 @@ def _escorted(text: str, sent: Sentence, cues: list[Cue], kind: str = "escort") 
 
 def _roles_in_sentence(text: str, sent: Sentence, people: list[PersonMention], cues: list[Cue],
                        person_key: dict[int, str], officials: set[str],
-                       speech_at: int) -> tuple[list[_Subject], list[str]]:
+                       speech_at: int, led: bool) -> tuple[list[_Subject], list[str]]:
     """Who acts in a sentence (subjects, in order) and who only takes part (参加/陪同/发言, 会上…,
-    在…陪同下). Only officials act; anyone may take part."""
+    在…陪同下). Only officials act; anyone may take part. Where no one leads yet (``led`` false), the
+    first person named who attends (甲在某地出席…) leads: there is no one else's event to attend."""
     if not people:
         return [], []
     in_event = any(c.kind == "in_event" and c.start - sent.start <= 1 for c in cues)
@@ -106,7 +107,9 @@ def _roles_in_sentence(text: str, sent: Sentence, people: list[PersonMention], c
     for n in range(len(people) - 1, -1, -1):
         after = text[ends[n]:min([_clause_end(text, ends[n], sent.end), *heads[n + 1:]])]
         together[n] = any(w in after for w in _TOGETHER)
-        joins[n] = (any(w in after for w in joining) and not _ALSO_SPEAKS.search(after)) or (
+        words = [w for w in joining if w in after]
+        attends = bool(words) and n == 0 and not led and all(w in lexicon.discourse()["attend"] for w in words)
+        joins[n] = (bool(words) and not _ALSO_SPEAKS.search(after) and not attends) or (
             n + 1 < len(people) and _listed(text, ends[n], heads[n + 1]) and joins[n + 1]
             and not (together[n + 1] and text[ends[n]:heads[n + 1]].strip("，,、") in _COMPANION_MARKERS))
     for n, p in enumerate(people):
@@ -203,7 +206,8 @@ def events_of(b: Builder, mentions: Mentions, sentences: list[Sentence], key_at:
         speech_at = min((c.start for c in s_cues if c.kind == "speech"), default=sent.end)
         if text.startswith(_directives(), sent.start):
             speech_at = sent.start  # 要深入实施…: what was said goes on, nothing is done
-        subjects, participants = _roles_in_sentence(text, sent, s_people, s_cues, person_key, officials, speech_at)
+        subjects, participants = _roles_in_sentence(text, sent, s_people, s_cues, person_key, officials, speech_at,
+                                                   led=current.get(sent.section) is not None)
         actors: list[str] = []
         if subjects:
             group = [subjects[0]]
