@@ -330,6 +330,15 @@ def test_who_attends_where_no_one_leads_yet_leads(facts_of):
     assert _places(f, e) == ["杭州市"] and e.kinds == () and e.date is not None
 
 
+@pytest.mark.parametrize(("text", "leader", "places"), [
+    ("委员长赵乐天6日至9日对哈萨克斯坦进行正式友好访问，在阿斯塔纳会见总统托卡耶夫。", "赵乐天", ["哈萨克斯坦", "阿斯塔纳"]),
+    ("1月21日，国务院副总理张立平在日内瓦出席联合国会议。", "张立平", ["日内瓦"]),  # no list holds it: the tagger does
+])
+def test_places_abroad_where_a_place_is_expected(facts_of, text, leader, places):
+    f = facts_of(text)
+    assert _places(f, _event(f, leader)) == places
+
+
 def test_who_attends_someone_else_s_meeting_takes_part(facts_of):
     f = facts_of("市委书记赵六到青山镇召开座谈会。副市长钱立新出席。")
     assert _event(f, "赵六").participants == ("钱立新",)

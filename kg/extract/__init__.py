@@ -58,7 +58,9 @@ def extract(page: Page) -> Mentions:
     paragraphs, headings = _tagged_lines(page)
     spans = spans_to_tag(page, paragraphs + headings)
     in_body = [any(a <= s < b for a, b in paragraphs) for s, _ in spans]
+    located: list[tuple[int, int]] = []  # words the tagger read as place names (LOC)
     for words, body in zip(tagged_words(page, spans), in_body, strict=True):
+        located.extend((w.start, w.end) for w in words if w.tag == "LOC")
         out.persons.extend(p for p in people_in(page, words, body)
                            if not overlaps((p.phrase_start or p.start, p.end), zones))
     out.persons = prefer_longer(page, out.persons)
@@ -72,7 +74,8 @@ def extract(page: Page) -> Mentions:
     person_spans = [(p.start, p.end) for p in out.persons]
     not_places = zones + person_spans
     for a, b in paragraphs:
-        out.places.extend(p for p in places_in(page, a, b, post_spans) if not overlaps((p.start, p.end), not_places))
+        out.places.extend(p for p in places_in(page, a, b, post_spans, located)
+                          if not overlaps((p.start, p.end), not_places))
         out.dates.extend(dates_in(page.text, a, b, page.published))
         out.cues.extend(c for c in cues_in(page.text, a, b) if not overlaps((c.start, c.end), person_spans))
     out.places.sort(key=lambda p: p.start)

@@ -290,8 +290,10 @@ def _rejected(text: str, m: re.Match[str], suffix: str, start: int, found: list[
     return (_common_word(name) and label_tag not in ("nt", "nz", "ns")) or label_tag in ("n", "j", "l")
 
 
-def places_in(page: Page, a: int, b: int, post_spans: list[tuple[int, int]]) -> list[PlaceMention]:
-    """Places written in text[a:b], in order, each linked to the place written right before it."""
+def places_in(page: Page, a: int, b: int, post_spans: list[tuple[int, int]],
+              located: list[tuple[int, int]] = ()) -> list[PlaceMention]:
+    """Places written in text[a:b], in order, each linked to the place written right before it;
+    ``located`` holds the spans the tagger read as place names (LOC)."""
     text = page.text
     admin = lexicon.admin_suffixes()
     found: list[PlaceMention] = []
@@ -365,6 +367,7 @@ def places_in(page: Page, a: int, b: int, post_spans: list[tuple[int, int]]) -> 
     found = _visit_list_places(page, a, b, found)
     found.extend(_listed_places(page, a, b, found))
     found.extend(_destinations(page, a, b, found))
+    found.extend(_tagged_destinations(page, a, b, found, located))
     found.extend(_organisations(page, a, b, found, post_spans))
     for start, end, places in _counted_places(text, a, b):
         found = [p for p in found if not (p.start < end and start < p.end)] + places
@@ -442,6 +445,37 @@ def _destinations(page: Page, a: int, b: int, found: list[PlaceMention]) -> list
     return out
 
 
+@cache
+def _country_regex() -> re.Pattern[str]:
+    return re.compile("|".join(sorted((c for c in lexicon.countries() if len(c) > 1), key=len, reverse=True)))
+
+
+_STATE_VISIT = re.compile(r"进行[^，,。；;]{0,8}访问")
+
+
+def _tagged_destinations(page: Page, a: int, b: int, found: list[PlaceMention],
+                         located: list[tuple[int, int]]) -> list[PlaceMention]:
+    """在达沃斯出席, 抵达塔什干, 对甲国进行访问: a country, or a name the tagger reads as a place (places
+    abroad, which no list here holds), where a place is expected: right after 在, 到, 抵达 … (对 for a
+    state visit), or listed after such a place."""
+    text, out = page.text, []
+    locatives = tuple(lexicon.discourse()["locative"])
+    countries = [m.span() for m in _country_regex().finditer(text, a, b)]
+    for s, e in sorted(set(located) | set(countries)):
+        if not (a <= s and e <= b) or e - s < 2 or not all(is_cjk(c) for c in text[s:e]):
+            continue
+        after_locative = text[max(a, s - 3):s].endswith(locatives) or (
+            text[s - 1:s] == "对" and _STATE_VISIT.match(text, e) is not None)  # 对甲国进行国事访问
+        listed = text[s - 1:s] == "、" and any(p.end == s - 1 for p in out)
+        name = text[s:e]
+        if (after_locative or listed) and _free(found + out, s, e) and _ends_destination(text, e, b, found) \
+                and not only_common_words(name) and not _is_generic(name) \
+                and not all(c in lexicon.admin_suffixes() for c in name):  # 镇村: kinds of place, no name
+            out.append(PlaceMention(name=name, original=page.original[s:e], start=s, end=e,
+                                    kind="AdministrativeRegion", level=None, in_list=listed))
+    return out
+
+
 def _landmark_at(text: str, pos: int, b: int, found: list[PlaceMention]) -> PlaceMention | None:
     """来到某湖: a lake, river or mountain the dictionary knows as a place name, where a place is expected."""
     for size in (4, 3, 2):
@@ -459,7 +493,8 @@ def _ends_destination(text: str, end: int, b: int, found: list[PlaceMention]) ->
     if text.startswith(("等地", "和", "及"), end) or any(p.start == end for p in found):
         return True
     d = lexicon.discourse()
-    verbs = set(lexicon.event_triggers()) | d["speech"] | {"作", "做", "出席", "主持", "召开", "宣讲", "参加", "工作"}
+    verbs = set(lexicon.event_triggers()) | d["speech"] | {"作", "做", "出席", "主持", "召开", "宣讲", "参加", "工作",
+                                                           "会见", "会谈", "进行"}
     return text.startswith(tuple(verbs), end) or bool(gazetteer().by_short.get(text[end:end + 2]))
 
 
