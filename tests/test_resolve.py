@@ -548,6 +548,11 @@ def test_a_chain_across_organisations_gives_one_post_each(facts_of):
                          ("孙立平", "局长", "南昌县公安局")}
 
 
+def test_a_unit_after_a_body_s_party_committee_is_a_unit_of_that_body(facts_of):
+    f = facts_of("市公安局党委委员、政治部主任李海文到青山镇调研。", title="南昌市新闻")
+    assert _posts(f) == {("李海文", "委员", "南昌市公安局党委"), ("李海文", "主任", "南昌市公安局政治部")}
+
+
 @pytest.mark.parametrize(("text", "posts"), [
     ("中共中央政治局委员、国务院副总理张伟在会上讲话。",
      {("张伟", "委员", "中共中央政治局"), ("张伟", "副总理", "国务院")}),

@@ -21,6 +21,7 @@ from kg.resolve.builder import Builder
 from kg.resolve.context import Context, Town, split_town, written_division
 
 _COMMITTEES = ("委", "党委", "党工委", "工委", "中共中央")  # party committees a department may belong to
+_ORGAN_PARTY_GROUPS = ("党委", "党组")  # the party committee or group inside a body (公安局党委, 交通局党组)
 
 Jurisdiction = Division | Town
 
@@ -86,6 +87,11 @@ def _spell(b: Builder, ctx: Context, seg: PostMention, before: _Spelled | None) 
     if before is not None and before.committee and (head.scope == "sub" or org.units[0].form == "书记处"):
         label = before.committee + _spelled_units(org.units, before.jurisdiction)
         return _record(b, label, before.jurisdiction, org.units, before.committee)
+    if before is not None and len(before.units) > 1 and before.units[-1].form in _ORGAN_PARTY_GROUPS:
+        party = _spelled_units(before.units[-1:], before.jurisdiction)  # 公安局党委委员、政治部主任: a unit
+        if before.label.endswith(party):  # of the body that party committee leads (公安局政治部)
+            label = before.label[:-len(party)] + _spelled_units(org.units, before.jurisdiction)
+            return _record(b, label, before.jurisdiction, before.units[:-1] + org.units, before.committee)
     if before is not None and (before.jurisdiction is not None or before.written_place):
         return _in(b, before.jurisdiction, before.written_place, org.units)  # 副县长、公安局局长: the county's
     return _record(b, org.written, None, org.units, _committee_of(org.written, org.units))  # never guessed
