@@ -568,6 +568,14 @@ def test_central_and_foreign_organisations_need_no_jurisdiction(facts_of, text, 
     assert all(o.jurisdiction is None for o in f.organizations)
 
 
+@pytest.mark.parametrize(("text", "org"), [
+    ("环境及生态局局长王立明探访居民家庭。", "环境及生态局"),  # 及 inside a name, as 和 in 文化和旅游部
+    ("运输及物流局局长陈立宝探访居民家庭。", "运输及物流局"),  # a name opening with a verbal noun
+])
+def test_a_bureau_named_with_a_joining_word(facts_of, text, org):
+    assert {o for _, _, o in _posts(facts_of(text))} == {org}
+
+
 def test_an_office_named_after_its_city_is_spelled_with_it(facts_of):
     f = facts_of("副市长李明来到湘潭市司法局，了解有关情况。")
     assert "湘潭市司法局" in _places(f, _event(f, "李明"))

@@ -22,7 +22,7 @@ from kg.extract.text import AFTER_NAME, follow_words, is_cjk
 from kg.model import OrgMention, PersonMention, PostMention
 
 _SEPARATORS = ("、", "兼")
-_JOINS = ("和", "与")
+_JOINS = ("和", "与", "及")
 _LIST_JOINS = ("、", "和", "及", "与")
 _FORMER = ("原", "前", "时任")  # 原…主任: a post once held is not a post
 _MODIFIERS = ("名誉", "常务", "代理", "执行", "首席", "轮值")  # written before a title, part of it
@@ -121,7 +121,7 @@ def _org_before(words: list[Word], i: int, floor: int, title: str = "") -> tuple
                 listed = written in lexicon.organs()
                 anchored = bool(org.national or org.place or org.level) or (listed and len(written) >= 3)  # 团市委
                 opens_well = first == i - 1 or listed or words[first].tag in ("ORG", "LOC", "ns", "nt") or (
-                    first == k and words[first].tag in ("n", "nz", "j"))
+                    first == k and words[first].tag in ("n", "nz", "j", "vn"))
                 if not (anchored or (loose and opens_well)):
                     continue
                 if text != written and not org.units and lexicon.titles()[title].level != title[:1]:
