@@ -290,6 +290,9 @@ def _rejected(text: str, m: re.Match[str], suffix: str, start: int, found: list[
     return (_common_word(name) and label_tag not in ("nt", "nz", "ns")) or label_tag in ("n", "j", "l")
 
 
+_PARTY_OF_A_BODY = ("党委", "党组", "党工委")
+
+
 def places_in(page: Page, a: int, b: int, post_spans: list[tuple[int, int]],
               located: list[tuple[int, int]] = ()) -> list[PlaceMention]:
     """Places written in text[a:b], in order, each linked to the place written right before it;
@@ -372,6 +375,8 @@ def places_in(page: Page, a: int, b: int, post_spans: list[tuple[int, int]],
     for start, end, places in _counted_places(text, a, b):
         found = [p for p in found if not (p.start < end and start < p.end)] + places
     found.sort(key=lambda p: p.start)
+    # 代表市公安局党委: an office followed by its party committee is the body named, not a place
+    found = [p for p in found if not (p.kind == "Facility" and text.startswith(_PARTY_OF_A_BODY, p.end))]
     # “全国文明村”东风村: a quoted honour right before a place's name is no place of its own
     found = [p for p in found if not (text[p.end:p.end + 1] in "”」" and any(q.start == p.end + 1 for q in found))]
     return _locate(text, a, b, [_without_determiner(text, p) for p in found if not _generic_by_determiner(p)])
