@@ -339,6 +339,11 @@ def test_places_abroad_where_a_place_is_expected(facts_of, text, leader, places)
     assert _places(f, _event(f, leader)) == places
 
 
+def test_where_an_activity_was_held_is_where_its_leader_went(facts_of):
+    f = facts_of("运动会火炬传递启动仪式8日在浙江省杭州市举行。国务院副总理张立平出席仪式，点燃火炬。")
+    assert _places(f, _event(f, "张立平")) == ["杭州市"]
+
+
 def test_who_attends_someone_else_s_meeting_takes_part(facts_of):
     f = facts_of("市委书记赵六到青山镇召开座谈会。副市长钱立新出席。")
     assert _event(f, "赵六").participants == ("钱立新",)

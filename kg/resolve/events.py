@@ -26,6 +26,7 @@ _COMPANION_MARKERS = "与和同跟"  # 甲与乙一同检查: with a participant
 _TOGETHER = ("一同", "共同", "一起")
 _T = TypeVar("_T", Cue, PersonMention, PlaceMention)
 _ALSO_SPEAKS = re.compile(r"并(?:发表)?(?:重要)?(?:讲话|致辞)")  # 出席会议并讲话: the one the meeting is for
+_HELD_AT = re.compile(r"在[^，,。；;]{2,24}(?:举行|召开|开幕|举办)")
 _SEPARATELY = re.compile(r"(?:等(?:[^，,。；;、]{0,6}(?:领导|同志))?)?分别")  # 甲，乙等区领导分别带队
 
 
@@ -237,7 +238,9 @@ def events_of(b: Builder, mentions: Mentions, sentences: list[Sentence], key_at:
         if not actors:
             _join(drafts.get((lead, sent.section)) if lead else None, participants)
             # 位于甲镇的乙公司主要生产…。张三走进生产车间: a place introduced just before the leader arrives
-            pending = leaves if speech_at == sent.end and text.startswith("位于", sent.start) else []
+            # 仪式8日在甲市举行。乙出席仪式: where the activity was held, just before its leader is named
+            pending = leaves if speech_at == sent.end and (text.startswith("位于", sent.start) or
+                                                           _HELD_AT.search(text, sent.start, sent.end)) else []
             for p in places_in[n_sent]:
                 last_place = key_at.get(p.start, last_place)
             continue
