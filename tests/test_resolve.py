@@ -576,6 +576,7 @@ def test_central_and_foreign_organisations_need_no_jurisdiction(facts_of, text, 
 @pytest.mark.parametrize(("text", "org"), [
     ("环境及生态局局长王立明探访居民家庭。", "环境及生态局"),  # 及 inside a name, as 和 in 文化和旅游部
     ("运输及物流局局长陈立宝探访居民家庭。", "运输及物流局"),  # a name opening with a verbal noun
+    ("署理劳工及福利局局长何立明探访居民家庭。", "劳工及福利局"),  # 署理 (acting) is no part of the name
 ])
 def test_a_bureau_named_with_a_joining_word(facts_of, text, org):
     assert {o for _, _, o in _posts(facts_of(text))} == {org}

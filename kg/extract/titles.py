@@ -25,7 +25,7 @@ _SEPARATORS = ("、", "兼")
 _JOINS = ("和", "与", "及")
 _LIST_JOINS = ("、", "和", "及", "与")
 _FORMER = ("原", "前", "时任")  # 原…主任: a post once held is not a post
-_MODIFIERS = ("名誉", "常务", "代理", "执行", "首席", "轮值")  # written before a title, part of it
+_MODIFIERS = ("名誉", "常务", "代理", "署理", "执行", "首席", "轮值")  # written before a title, part of it
 _MAX_NAME = 6  # characters of a name without dots; a dotted name (艾哈迈德·哈马罗什) may run to 20
 
 
