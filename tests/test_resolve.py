@@ -350,6 +350,11 @@ def test_who_attends_someone_else_s_meeting_takes_part(facts_of):
     assert {e.leader for e in f.events} == {"赵六"}
 
 
+def test_who_is_escorted_by_people_not_named_leads(facts_of):
+    f = facts_of("区长陈美珍在有关部门负责人陪同下，到青山镇检查防汛工作。")
+    assert _places(f, _event(f, "陈美珍")) == ["青山镇"]
+
+
 def test_visiting_families_is_research(facts_of):
     f = facts_of("房屋局局长何立明在专员关一新陪同下，探访居民家庭。")
     e = _event(f, "何立明")

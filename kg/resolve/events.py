@@ -106,7 +106,9 @@ def _roles_in_sentence(text: str, sent: Sentence, people: list[PersonMention], c
     joins = [False] * len(people)
     together = [False] * len(people)  # 甲与乙一同检查: 乙 goes with 甲, who leads
     for n in range(len(people) - 1, -1, -1):
-        after = text[ends[n]:min([_clause_end(text, ends[n], sent.end), *heads[n + 1:]])]
+        # (在甲陪同下 after a name is someone else's part: 乙在甲陪同下探访)
+        after = text[ends[n]:min([_clause_end(text, ends[n], sent.end), *heads[n + 1:],
+                                  *(a for a, _ in escorts if a >= ends[n])])]
         together[n] = any(w in after for w in _TOGETHER)
         words = [w for w in joining if w in after]
         attends = bool(words) and n == 0 and not led and all(w in lexicon.discourse()["attend"] for w in words)
