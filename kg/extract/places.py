@@ -74,10 +74,19 @@ def _stops_after(tail: str) -> bool:
     return False
 
 
+_NAME_ASIDES = ("（集团）", "(集团)", "（中国）", "(中国)", "（控股）", "(控股)")  # written inside company names
+
+
 def _place_name_start(text: str, end: int, floor: int, max_len: int) -> int:
     """Leftmost start of a place name ending at ``end``: stop at punctuation and function words."""
     k = end
-    while k > floor and end - k < max_len and is_cjk(text[k - 1]):
+    while k > floor and end - k < max_len:
+        aside = next((w for w in _NAME_ASIDES if text.startswith(w, k - len(w)) and k - len(w) > floor), None)
+        if aside:  # 甲飞机工业（集团）有限公司
+            k -= len(aside)
+            continue
+        if not is_cjk(text[k - 1]):
+            break
         inside = next((w for w in _in_place_names() if text.startswith(w, k - len(w)) and k - len(w) > floor), None)
         if inside:  # 某某同志纪念馆: 同志 ends a person's name, not this place's
             k -= len(inside)
