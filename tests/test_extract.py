@@ -399,6 +399,8 @@ def test_a_determiner_makes_a_place_noun_generic(mentions_of):
     ("省长王立来到东华飞机工业（集团）有限公司，考察直升机。", ["东华飞机工业（集团）有限公司"]),  # an aside in a name
     ("省长王立来到始建于东汉年间的青云寺考察。", ["青云寺"]),  # temples, grottoes, science cities, scenic areas
     ("省长王立先后来到云冈石窟和滨湖科学城。", ["云冈石窟", "滨湖科学城"]),
+    ("省长王立来到祁门县秋口镇王村石门自然村。", ["祁门县", "秋口镇", "王村", "石门自然村"]),  # a one-character village
+    ("省长王立来到休宁县谢家镇港中坪村。", ["休宁县", "谢家镇", "港中坪村"]),  # 港 opens the village's name
     # a list of places visited: the last item's suffix is shared, or each item is a place of its own
     ("副区长张立平先后到新华、东风、南山社区开展调研。", ["新华社区", "东风社区", "南山社区"]),
     ("县委书记王立新先后前往城东派出所、人民公园巡逻点、梅岭监狱检查。", ["城东派出所", "人民公园巡逻点", "梅岭监狱"]),

@@ -260,6 +260,13 @@ def _after_city(last: PlaceMention | None, floor: int) -> bool:
     return last is not None and last.end == floor and last.kind == "AdministrativeRegion" and last.level in "市州"
 
 
+def _village_follows(text: str, pos: int) -> bool:
+    """Does a village or community suffix follow within a short name's length (中坪村 after 港)?"""
+    admin = lexicon.admin_suffixes()
+    return any(text.startswith(w, k) for k in range(pos + 1, pos + 4) for w in _suffixes_at(text, k)
+               if w in admin and admin[w].level in ("村", "社区"))
+
+
 def _rejected(text: str, m: re.Match[str], suffix: str, start: int, found: list[PlaceMention], a: int) -> bool:
     """Readings of a suffix that name no place: too short, generic, an activity, part of another word."""
     info = lexicon.admin_suffixes().get(suffix)
@@ -271,7 +278,11 @@ def _rejected(text: str, m: re.Match[str], suffix: str, start: int, found: list[
     if info is None and not name and start > a and text[start - 1] == "、" and last and last.level_prefix:
         min_name = 0  # 县法院、检察院: the second item keeps the first one's level
     if info is None and not name and adjacent and last.kind == "AdministrativeRegion":
+        if len(suffix) == 1 and _village_follows(text, s_end):
+            return True  # 谢家镇港中村: 港 opens the village's name, it is no port of the town
         min_name = 0  # 青山镇敬老院: a facility named after the place it is in
+    if info is not None and info.level == "村" and adjacent and last.level in TOWN_LEVELS:
+        min_name = 1  # 青山镇王村: a one-character village, written right after its town
     listed = info is not None and info.level in "省市区县州" and not info.whole  # in the national list
     if listed and len(name) >= 2 and (gazetteer().by_name.get(label) or _after_city(last, start)):
         return False  # 余杭区, 甲市新城区: a division (of the list, or after its city), though 城区 is a word
