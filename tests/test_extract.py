@@ -270,7 +270,7 @@ def test_facility_written_in_two_parts_is_one_place(mentions_of):
 @pytest.mark.parametrize("text, name", [
     ("市委副书记、市长扎西顿珠带队到东风村调研。", "扎西顿珠"),
     ("副县长乌云其其格陪同。", "乌云其其格"),
-    ("自治区副主席艾尔肯·吐尼亚孜到和田调研。", "艾尔肯·吐尼亚孜"),
+    ("自治区副主席阿不都·热合曼到和田调研。", "阿不都·热合曼"),
     ("副市长纳学军陪同检查。", "纳学军"),
 ])
 def test_names_without_a_han_surname(mentions_of, text, name):
@@ -398,15 +398,15 @@ def test_a_determiner_makes_a_place_noun_generic(mentions_of):
     ("县长李明考察了甲集团所属的本华板材厂。", ["甲集团", "本华板材厂"]),  # 本华, not 本 "this"
     ("省长王立来到东华飞机工业（集团）有限公司，考察直升机。", ["东华飞机工业（集团）有限公司"]),  # an aside in a name
     ("省长王立来到始建于东汉年间的青云寺考察。", ["青云寺"]),  # temples, grottoes, science cities, scenic areas
-    ("省长王立先后来到云冈石窟和滨湖科学城。", ["云冈石窟", "滨湖科学城"]),
-    ("省长王立来到祁门县秋口镇王村石门自然村。", ["祁门县", "秋口镇", "王村", "石门自然村"]),  # a one-character village
-    ("省长王立来到休宁县谢家镇港中坪村。", ["休宁县", "谢家镇", "港中坪村"]),  # 港 opens the village's name
+    ("省长王立先后来到云冈石窟和东湖科学城。", ["云冈石窟", "东湖科学城"]),
+    ("省长王立来到祁门县黄岭镇石村青石自然村。", ["祁门县", "黄岭镇", "石村", "青石自然村"]),  # a one-character village
+    ("省长王立来到休宁县东岸镇港南坪村。", ["休宁县", "东岸镇", "港南坪村"]),  # 港 opens the village's name
     # a list of places visited: the last item's suffix is shared, or each item is a place of its own
     ("副区长张立平先后到新华、东风、南山社区开展调研。", ["新华社区", "东风社区", "南山社区"]),
     ("县委书记王立新先后前往城东派出所、人民公园巡逻点、梅岭监狱检查。", ["城东派出所", "人民公园巡逻点", "梅岭监狱"]),
     ("区长赵刚先后到万达商贸城、金丰橱柜、锦成工贸实地查看。", ["万达商贸城", "金丰橱柜", "锦成工贸"]),
-    ("书记王芳走访了城关派出所、东岭水厂高速检查站。", ["城关派出所", "东岭水厂高速检查站"]),  # 检查 inside a name
-    ("省长王芳先后来到九江、南昌、上饶等地调研。", ["九江市", "南昌市", "上饶市"]),
+    ("书记王芳走访了城南派出所、东岭水厂北门检查站。", ["城南派出所", "东岭水厂北门检查站"]),  # 检查 inside a name
+    ("省长王芳先后来到赣州、南昌、吉安等地调研。", ["赣州市", "南昌市", "吉安市"]),
 ])
 def test_places_as_written(mentions_of, text, places):
     assert [p.name for p in mentions_of(text).places] == places
@@ -417,7 +417,7 @@ def test_places_as_written(mentions_of, text, places):
     ("副区长张立平先后到学校、医院、南山社区调研。", ["南山社区"]),  # kinds of place take no suffix
     ("副区长张立平来到田间地头、东风社区调研。", ["东风社区"]),  # common words name no place
     ("市委书记符立远深入镇村、企业、医院和学校，检查指导工作。", []),  # kinds of place name none
-    ("主任李海文代表市公安局党委慰问困难民警。", []),  # the body a party committee leads is no place
+    ("主任钟海文代表市公安局党委慰问困难民警。", []),  # the body a party committee leads is no place
 ])
 def test_a_list_of_places_visited_holds_only_places(mentions_of, text, places):
     assert [p.name for p in mentions_of(text).places] == places

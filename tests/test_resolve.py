@@ -325,13 +325,13 @@ def test_participants_join_the_leaders_event(facts_of, text, leader, participant
 
 def test_who_attends_where_no_one_leads_yet_leads(facts_of):
     """甲在某地出席开幕式: an activity of no kind at a named place is an event, and 甲 leads it."""
-    f = facts_of("4月8日，国务院副总理张立平在杭州出席运动会开幕式。")
+    f = facts_of("4月8日，国务院副总理张立平在宜昌出席运动会开幕式。")
     e = _event(f, "张立平")
-    assert _places(f, e) == ["杭州市"] and e.kinds == () and e.date is not None
+    assert _places(f, e) == ["宜昌市"] and e.kinds == () and e.date is not None
 
 
 @pytest.mark.parametrize(("text", "leader", "places"), [
-    ("委员长赵乐天6日至9日对哈萨克斯坦进行正式友好访问，在阿斯塔纳会见总统托卡耶夫。", "赵乐天", ["哈萨克斯坦", "阿斯塔纳"]),
+    ("委员长赵乐天6日至9日对哈萨克斯坦进行正式友好访问，在阿斯塔纳会见总统。", "赵乐天", ["哈萨克斯坦", "阿斯塔纳"]),
     ("1月21日，国务院副总理张立平在日内瓦出席联合国会议。", "张立平", ["日内瓦"]),  # no list holds it: the tagger does
 ])
 def test_places_abroad_where_a_place_is_expected(facts_of, text, leader, places):
@@ -340,8 +340,8 @@ def test_places_abroad_where_a_place_is_expected(facts_of, text, leader, places)
 
 
 def test_where_an_activity_was_held_is_where_its_leader_went(facts_of):
-    f = facts_of("运动会火炬传递启动仪式8日在浙江省杭州市举行。国务院副总理张立平出席仪式，点燃火炬。")
-    assert _places(f, _event(f, "张立平")) == ["杭州市"]
+    f = facts_of("运动会火炬传递启动仪式8日在湖北省宜昌市举行。国务院副总理张立平出席仪式，点燃火炬。")
+    assert _places(f, _event(f, "张立平")) == ["宜昌市"]
 
 
 def test_who_attends_someone_else_s_meeting_takes_part(facts_of):
@@ -351,13 +351,13 @@ def test_who_attends_someone_else_s_meeting_takes_part(facts_of):
 
 
 def test_who_is_escorted_by_people_not_named_leads(facts_of):
-    f = facts_of("区长陈美珍在有关部门负责人陪同下，到青山镇检查防汛工作。")
-    assert _places(f, _event(f, "陈美珍")) == ["青山镇"]
+    f = facts_of("区长苏美珍在有关部门负责人陪同下，到青山镇检查防汛工作。")
+    assert _places(f, _event(f, "苏美珍")) == ["青山镇"]
 
 
 def test_visiting_families_is_research(facts_of):
-    f = facts_of("房屋局局长何立明在专员关一新陪同下，探访居民家庭。")
-    e = _event(f, "何立明")
+    f = facts_of("房屋局局长葛立明在专员关一新陪同下，探访居民家庭。")
+    e = _event(f, "葛立明")
     assert e.kinds == ("Research",) and e.participants == ("关一新",)
 
 
@@ -559,8 +559,8 @@ def test_a_chain_across_organisations_gives_one_post_each(facts_of):
 
 
 def test_a_unit_after_a_body_s_party_committee_is_a_unit_of_that_body(facts_of):
-    f = facts_of("市公安局党委委员、政治部主任李海文到青山镇调研。", title="南昌市新闻")
-    assert _posts(f) == {("李海文", "委员", "南昌市公安局党委"), ("李海文", "主任", "南昌市公安局政治部")}
+    f = facts_of("市公安局党委委员、政治部主任钟海文到青山镇调研。", title="南昌市新闻")
+    assert _posts(f) == {("钟海文", "委员", "南昌市公安局党委"), ("钟海文", "主任", "南昌市公安局政治部")}
 
 
 @pytest.mark.parametrize(("text", "posts"), [
@@ -580,8 +580,8 @@ def test_central_and_foreign_organisations_need_no_jurisdiction(facts_of, text, 
 
 @pytest.mark.parametrize(("text", "org"), [
     ("环境及生态局局长王立明探访居民家庭。", "环境及生态局"),  # 及 inside a name, as 和 in 文化和旅游部
-    ("运输及物流局局长陈立宝探访居民家庭。", "运输及物流局"),  # a name opening with a verbal noun
-    ("署理劳工及福利局局长何立明探访居民家庭。", "劳工及福利局"),  # 署理 (acting) is no part of the name
+    ("发展及规划局局长陈立宝探访居民家庭。", "发展及规划局"),  # a name opening with a verbal noun
+    ("署理环境及生态局局长葛立明探访居民家庭。", "环境及生态局"),  # 署理 (acting) is no part of the name
 ])
 def test_a_bureau_named_with_a_joining_word(facts_of, text, org):
     assert {o for _, _, o in _posts(facts_of(text))} == {org}

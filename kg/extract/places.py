@@ -282,7 +282,7 @@ def _rejected(text: str, m: re.Match[str], suffix: str, start: int, found: list[
             return True  # 谢家镇港中村: 港 opens the village's name, it is no port of the town
         min_name = 0  # 青山镇敬老院: a facility named after the place it is in
     if info is not None and info.level == "村" and adjacent and last.level in TOWN_LEVELS:
-        min_name = 1  # 青山镇王村: a one-character village, written right after its town
+        min_name = 1  # 青山镇石村: a one-character village, written right after its town
     listed = info is not None and info.level in "省市区县州" and not info.whole  # in the national list
     if listed and len(name) >= 2 and (gazetteer().by_name.get(label) or _after_city(last, start)):
         return False  # 余杭区, 甲市新城区: a division (of the list, or after its city), though 城区 is a word
@@ -437,7 +437,7 @@ def _free(found: list[PlaceMention], start: int, end: int) -> bool:
 
 
 def _destinations(page: Page, a: int, b: int, found: list[PlaceMention]) -> list[PlaceMention]:
-    """在湖南调研, 在浙江杭州作报告, 考察了株洲、湘潭、衡阳等地: provinces and cities written by their
+    """在湖南调研, 在浙江温州作报告, 考察了株洲、湘潭、衡阳等地: provinces and cities written by their
     short names where a place is expected (after 在, 到, 来到 …), ending at a verb, a list mark or a place."""
     text, gaz = page.text, gazetteer()
     out: list[PlaceMention] = []
@@ -456,7 +456,7 @@ def _destinations(page: Page, a: int, b: int, found: list[PlaceMention]) -> list
                 if landmark:
                     out.append(landmark)
                 read = next((p for p in found if p.start == pos and text[p.end:p.end + 1] == "、"), None)
-                if landmark is None and read is not None:  # 九江、景德镇、上饶等地: past a place read already
+                if landmark is None and read is not None:  # 赣州、东风镇、吉安等地: past a place read already
                     pos, parent = read.end + 1, None
                     continue
                 break
@@ -480,7 +480,7 @@ _STATE_VISIT = re.compile(r"进行[^，,。；;]{0,8}访问")
 
 def _tagged_destinations(page: Page, a: int, b: int, found: list[PlaceMention],
                          located: list[tuple[int, int]]) -> list[PlaceMention]:
-    """在达沃斯出席, 抵达塔什干, 对甲国进行访问: a country, or a name the tagger reads as a place (places
+    """在日内瓦出席, 抵达阿斯塔纳, 对甲国进行访问: a country, or a name the tagger reads as a place (places
     abroad, which no list here holds), where a place is expected: right after 在, 到, 抵达 … (对 for a
     state visit), or listed after such a place."""
     text, out = page.text, []
@@ -705,7 +705,7 @@ _SHARED_LEVELS = frozenset({"社区", "村", "镇", "乡", "街道", "小区"})
 
 
 def _names_more(rest: str) -> bool:
-    """Does what follows a place inside a list item go on naming it (剧院岗), not tell an act (结合视频)?"""
+    """Does what follows a place inside a list item go on naming it (大桥岗), not tell an act (结合视频)?"""
     suffixes = lexicon.facility_suffixes()
     return all(w in suffixes or not dictionary.tag(w, "n").startswith(_ACT_TAGS) for w in dictionary.segment(rest))
 
