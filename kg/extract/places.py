@@ -81,7 +81,8 @@ def _place_name_start(text: str, end: int, floor: int, max_len: int) -> int:
     """Leftmost start of a place name ending at ``end``: stop at punctuation and function words."""
     k = end
     while k > floor and end - k < max_len:
-        aside = next((w for w in _NAME_ASIDES if text.startswith(w, k - len(w)) and k - len(w) > floor), None)
+        aside = text[k - 1] in "）)" and next((w for w in _NAME_ASIDES if text.startswith(w, k - len(w))
+                                               and k - len(w) > floor), None)
         if aside:  # 甲飞机工业（集团）有限公司
             k -= len(aside)
             continue
