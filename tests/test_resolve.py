@@ -339,6 +339,12 @@ def test_places_abroad_where_a_place_is_expected(facts_of, text, leader, places)
     assert _places(f, _event(f, leader)) == places
 
 
+def test_the_chair_of_the_activity_under_way_takes_part(facts_of):
+    f = facts_of("国务院副总理张立平来到宜昌市，出席运动会开幕式。开幕式由湖北省省长李立新主持。")
+    assert _event(f, "张立平").participants == ("李立新",)
+    assert {e.leader for e in f.events} == {"张立平"}
+
+
 def test_where_an_activity_was_held_is_where_its_leader_went(facts_of):
     f = facts_of("运动会火炬传递启动仪式8日在湖北省宜昌市举行。国务院副总理张立平出席仪式，点燃火炬。")
     assert _places(f, _event(f, "张立平")) == ["宜昌市"]

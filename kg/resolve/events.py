@@ -24,6 +24,7 @@ _CLAUSE_END = "，,。！？!?；;\n"
 _OBJECT_MARKERS = "向对给为与和同跟陪"
 _COMPANION_MARKERS = "与和同跟"  # 甲与乙一同检查: with a participant word, a companion, not an object
 _TOGETHER = ("一同", "共同", "一起")
+_CHAIRS = ("主持", "主办")
 _T = TypeVar("_T", Cue, PersonMention, PlaceMention)
 _ALSO_SPEAKS = re.compile(r"并(?:发表)?(?:重要)?(?:讲话|致辞)")  # 出席会议并讲话: the one the meeting is for
 _HELD_AT = re.compile(r"在[^，,。；;]{2,24}(?:举行|召开|开幕|举办)")
@@ -128,6 +129,9 @@ def _roles_in_sentence(text: str, sent: Sentence, people: list[PersonMention], c
         companion = marker in _COMPANION_MARKERS
         if companion and subjects and text.startswith(_entourage_words(), ends[n]):
             participants.append(key)  # 甲和乙一行来到: 乙 is in 甲's party
+            continue
+        if marker == "由" and text.startswith(_CHAIRS, ends[n]):
+            participants.append(key)  # 仪式由乙主持: the chair of the activity under way takes part in it
             continue
         if marker in _OBJECT_MARKERS and not (companion and joins[n]):
             continue  # 向张三汇报 / 与张三座谈: the object of someone else's act
