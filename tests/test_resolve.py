@@ -315,6 +315,8 @@ def test_a_long_dateline_leaves_the_subject_in_front(facts_of):
         ("在区长李四海陪同下，市委书记赵六到青山镇调研。", "赵六", ("李四海",)),
         ("市委书记赵六主持召开市委常委会会议。市委副书记、市长吴九，市委副书记孙七出席会议。", "赵六",
          ("孙七", "吴九")),
+        # names listed, then the others who attended, then what they all did
+        ("区委书记赵六主持召开座谈会。副区长刘一民、李二干，有关部门负责人出席座谈会。", "赵六", ("刘一民", "李二干")),
     ],
 )
 def test_participants_join_the_leaders_event(facts_of, text, leader, participants):

@@ -110,6 +110,8 @@ def _roles_in_sentence(text: str, sent: Sentence, people: list[PersonMention], c
         # (在甲陪同下 after a name is someone else's part: 乙在甲陪同下探访)
         after = text[ends[n]:min([_clause_end(text, ends[n], sent.end), *heads[n + 1:],
                                   *(a for a, _ in escorts if a >= ends[n])])]
+        if not after and text[ends[n]:ends[n] + 1] in "，," and n == len(people) - 1:
+            after = text[ends[n] + 1:_clause_end(text, ends[n] + 1, sent.end)]  # 甲、乙，有关部门负责人出席
         together[n] = any(w in after for w in _TOGETHER)
         words = [w for w in joining if w in after]
         attends = bool(words) and n == 0 and not led and all(w in lexicon.discourse()["attend"] for w in words)
