@@ -341,6 +341,11 @@ def test_places_abroad_where_a_place_is_expected(facts_of, text, leader, places)
     assert _places(f, _event(f, leader)) == places
 
 
+def test_a_sentence_naming_no_one_that_goes_to_a_place_goes_on_with_the_leader(facts_of):
+    f = facts_of("4月28日，副区长李立强到东风社区开展调研。同时，还结合环境整治工作，到东升村现场查看卫生情况。")
+    assert _places(f, _event(f, "李立强")) == ["东风社区", "东升村"]
+
+
 def test_the_chair_of_the_activity_under_way_takes_part(facts_of):
     f = facts_of("国务院副总理张立平来到宜昌市，出席运动会开幕式。开幕式由湖北省省长李立新主持。")
     assert _event(f, "张立平").participants == ("李立新",)

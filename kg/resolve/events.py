@@ -174,15 +174,16 @@ def _entourage_words() -> tuple[str, ...]:
     return tuple(lexicon.discourse()["entourage"])
 
 
-def _continues(text: str, sent: Sentence, cues: list[Cue], speech_at: int) -> bool:
+def _continues(text: str, sent: Sentence, cues: list[Cue], places: list[PlaceMention], speech_at: int) -> bool:
     """Does a sentence that names no one go on with the leader of its paragraph: a pronoun subject
-    (他强调…), or a first clause that opens with what the leader does (随后来到…, 调研期间主持召开…)?"""
+    (他强调…), or a clause that opens with what the leader does (随后来到…, 调研期间主持召开…, 还到甲村)?"""
     for c in cues:
         if c.start >= speech_at:
             break
         if c.kind in ("pronoun", "trigger") and _opens_clause(text, c.start, sent.start):
             return True
-    return False
+    return any(p.start < speech_at and text[p.start - 1:p.start] == "到" and
+               _opens_clause(text, p.start - 1, sent.start) for p in places)
 
 
 def events_of(b: Builder, mentions: Mentions, sentences: list[Sentence], key_at: dict[int, str],
@@ -236,7 +237,7 @@ def events_of(b: Builder, mentions: Mentions, sentences: list[Sentence], key_at:
                 actors = []
             else:
                 actor = actors[0]
-        elif _continues(text, sent, s_cues, speech_at):
+        elif _continues(text, sent, s_cues, places_in[n_sent], speech_at):
             actor = actor or current.get(sent.section)
             actors = [actor] if actor else []
         lead = actor or current.get(sent.section)
