@@ -191,6 +191,8 @@ def _dotted_whole(text: str, tokens: list[Token]) -> list[Token]:
         last = k + 1  # pieces after it
         while last < len(tokens) and (_piece(text, tokens[last]) or text[tokens[last].start] in _DOTS):
             last += 1
+        if text[tokens[last - 1].end - 1] in _DOTS:  # 甲·买买/v 提明/v 到: the tagger cut what follows the dot
+            last = _words_to_boundary(text, tokens, last)
         start = out[first].start if first < len(out) else t.start
         end = tokens[last - 1].end
         if start < t.start or end > t.end or t.tag == "PER":
@@ -199,6 +201,23 @@ def _dotted_whole(text: str, tokens: list[Token]) -> list[Token]:
             out.append(t)
         k = last
     return out
+
+
+_AFTER_DOT_ROOM = 8  # characters of a name's part after a dot
+
+
+def _words_to_boundary(text: str, tokens: list[Token], k: int) -> int:
+    """Past the words from ``k`` up to a word that may follow a name (到, 在, punctuation), if that
+    comes within a name part's length; else ``k`` (nothing taken)."""
+    follow, size = lexicon.discourse()["follow"], 0
+    for n in range(k, len(tokens)):
+        word = text[tokens[n].start:tokens[n].end]
+        if word in follow or tokens[n].tag in _NOT_IN_NAMES:
+            return n if n > k else k
+        size += len(word)
+        if size > _AFTER_DOT_ROOM or not all(is_cjk(c) for c in word):
+            return k
+    return k
 
 
 def _piece(text: str, t: Token) -> bool:
