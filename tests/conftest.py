@@ -3,7 +3,10 @@ make it; the hand-written fixture graph built as `kg build` leaves it; rdflib vi
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+import socket
+import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -174,3 +177,55 @@ def query_rows(database, sparql: str, bindings: dict[str, str] | None = None) ->
     data = json.loads(query.execute(database, sparql, "json", bindings=bindings).text)
     return [{name: b[name]["value"] for name in data["head"]["vars"] if name in b}
             for b in data["results"]["bindings"]]
+
+
+class Listener:
+    """A TCP server on a free loopback port that counts the connections it accepts, and answers each
+    request with ``reply``, holds it unanswered (``None``: a stalled server) or closes it (``b""``)."""
+
+    def __init__(self, reply: bytes | None = b""):
+        self.socket = socket.create_server(("127.0.0.1", 0))
+        self.port = self.socket.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}/store"
+        self.reply, self.accepted, self.held = reply, 0, []
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                conn, _ = self.socket.accept()
+            except OSError:
+                return
+            self.accepted += 1
+            if self.reply is None:
+                self.held.append(conn)
+            elif not self.reply:
+                conn.close()
+            else:
+                request = b""
+                while b"\r\n\r\n" not in request:
+                    request += conn.recv(65536)
+                length = int(re.search(rb"Content-Length: (\d+)", request, re.I)[1])
+                while len(request.partition(b"\r\n\r\n")[2]) < length:
+                    request += conn.recv(65536)
+                conn.sendall(self.reply)
+                conn.close()
+
+    def close(self) -> None:
+        self.socket.close()
+        for conn in self.held:
+            conn.close()
+
+
+@pytest.fixture(name="listen")
+def listen_fixture() -> Iterator[Callable[..., Listener]]:
+    """Make loopback listeners (``listen(reply)``), all closed after the test."""
+    made: list[Listener] = []
+
+    def make(reply: bytes | None = b"") -> Listener:
+        made.append(Listener(reply))
+        return made[-1]
+
+    yield make
+    for listener in made:
+        listener.close()

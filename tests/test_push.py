@@ -5,7 +5,6 @@ fixture (tests/data/fixture/graph.trig)."""
 from __future__ import annotations
 
 import json
-import re
 import shutil
 import socket
 import subprocess
@@ -189,73 +188,30 @@ def test_a_push_that_stops_names_the_graphs_on_the_server_and_how_to_go_on(built
     assert set(graphs_seen(handler)) == set(names) and graphs_seen(handler)[-2:] == names[2:]
 
 
-class Listener:
-    """A TCP server on a free loopback port that accepts connections and answers ``reply`` (or nothing)."""
-
-    def __init__(self, reply: bytes | None):
-        self.socket = socket.create_server(("127.0.0.1", 0))
-        self.url = f"http://127.0.0.1:{self.socket.getsockname()[1]}/store"
-        self.reply, self.accepted, self.held = reply, 0, []
-        threading.Thread(target=self._serve, daemon=True).start()
-
-    def _serve(self) -> None:
-        while True:
-            try:
-                conn, _ = self.socket.accept()
-            except OSError:
-                return
-            self.accepted += 1
-            if self.reply is None:
-                self.held.append(conn)  # accepted, never answered: a stalled server
-            else:
-                request = b""
-                while b"\r\n\r\n" not in request:
-                    request += conn.recv(65536)
-                length = int(re.search(rb"Content-Length: (\d+)", request, re.I)[1])
-                while len(request.partition(b"\r\n\r\n")[2]) < length:
-                    request += conn.recv(65536)
-                conn.sendall(self.reply)
-                conn.close()
-
-    def close(self) -> None:
-        self.socket.close()
-        for conn in self.held:
-            conn.close()
-
-
-def test_a_stalled_server_fails_the_push_within_its_timeout(built):
-    stalled = Listener(None)
-    try:
-        started = time.monotonic()
-        with pytest.raises(PushError, match="after 3 tries in [12] s \\(last: no answer in time\\)") as raised:
-            push(built, stalled.url, retries=4, pause=0.01, timeout=1.5)
-        assert time.monotonic() - started < 2.5 and stalled.accepted == 3  # each wait is a third of the timeout
-        assert "No graph of this push reached the server." in str(raised.value) and raised.value.pushed == ()
-    finally:
-        stalled.close()
+def test_a_stalled_server_fails_the_push_within_its_timeout(built, listen):
+    stalled = listen(None)
+    started = time.monotonic()
+    with pytest.raises(PushError, match="after 3 tries in [12] s \\(last: no answer in time\\)") as raised:
+        push(built, stalled.url, retries=4, pause=0.01, timeout=1.5)
+    assert time.monotonic() - started < 2.5 and stalled.accepted == 3  # each wait is a third of the timeout
+    assert "No graph of this push reached the server." in str(raised.value) and raised.value.pushed == ()
 
 
 @pytest.mark.slow
-def test_by_default_a_stalled_server_costs_about_30_seconds(built):
-    stalled = Listener(None)
-    try:
-        started = time.monotonic()
-        result = CliRunner().invoke(main, ["push", str(built), "--endpoint", stalled.url])
-        assert result.exit_code == 1 and "no answer in time" in result.output
-        assert 29 < time.monotonic() - started < 35
-    finally:
-        stalled.close()
+def test_by_default_a_stalled_server_costs_about_30_seconds(built, listen):
+    stalled = listen(None)
+    started = time.monotonic()
+    result = CliRunner().invoke(main, ["push", str(built), "--endpoint", stalled.url])
+    assert result.exit_code == 1 and "no answer in time" in result.output
+    assert 29 < time.monotonic() - started < 35
 
 
 @pytest.mark.parametrize("reply", [b"SSH-2.0-OpenSSH_9.6\r\n", b"\x00\x01\x02 binary", b"HTTP/1.1 abc\r\n\r\n"])
-def test_an_answer_that_is_not_http_stops_the_push_at_once(built, reply):
-    other = Listener(reply)
-    try:
-        with pytest.raises(PushError, match="the answer is not HTTP .* is --endpoint the address"):
-            push(built, other.url, retries=4, pause=0.01, timeout=10)
-        assert other.accepted == 1
-    finally:
-        other.close()
+def test_an_answer_that_is_not_http_stops_the_push_at_once(built, listen, reply):
+    other = listen(reply)
+    with pytest.raises(PushError, match="the answer is not HTTP .* is --endpoint the address"):
+        push(built, other.url, retries=4, pause=0.01, timeout=10)
+    assert other.accepted == 1
 
 
 def test_a_bad_endpoint_url_is_named(built):

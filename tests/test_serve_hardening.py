@@ -60,25 +60,6 @@ def port(pool, built):
     server.server_close()
 
 
-class Listener:
-    """A TCP listener on a free loopback port that counts the connections it receives."""
-
-    def __init__(self) -> None:
-        self.socket = socket.create_server(("127.0.0.1", 0))
-        self.port = self.socket.getsockname()[1]
-        self.accepted = 0
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    def _accept(self) -> None:
-        while True:
-            try:
-                conn, _ = self.socket.accept()
-            except OSError:
-                return
-            self.accepted += 1
-            conn.close()
-
-
 def read_response(sock: socket.socket) -> tuple[int, dict[str, str], bytes]:
     """One HTTP response from ``sock``: status, headers (lower-case names), body."""
     data = b""
@@ -133,16 +114,16 @@ SERVICE_QUERIES = [
 
 
 @pytest.mark.parametrize("query", SERVICE_QUERIES)
-def test_service_is_refused_before_it_runs(port, query):
-    listener = Listener()
+def test_service_is_refused_before_it_runs(port, listen, query):
+    listener = listen()
     status, _, body = sparql(port, query.format(port=listener.port))
     assert status == 400 and b"SERVICE" in body
     time.sleep(0.1)
     assert listener.accepted == 0
 
 
-def test_no_other_clause_reaches_the_network(port):
-    listener = Listener()
+def test_no_other_clause_reaches_the_network(port, listen):
+    listener = listen()
     here = f"<http://127.0.0.1:{listener.port}/graph>"
     for query in (f"SELECT * FROM {here} WHERE {{ ?s ?p ?o }}", f"SELECT * FROM NAMED {here} WHERE {{ ?s ?p ?o }}",
                   f"DESCRIBE {here}", f"ASK {{ GRAPH {here} {{ ?s ?p ?o }} }}"):
