@@ -315,6 +315,9 @@ def test_a_long_dateline_leaves_the_subject_in_front(facts_of):
         ("在区长李四海陪同下，市委书记赵六到青山镇调研。", "赵六", ("李四海",)),
         ("市委书记赵六主持召开市委常委会会议。市委副书记、市长吴九，市委副书记孙七出席会议。", "赵六",
          ("孙七", "吴九")),
+        # who goes along (随行) takes part; 常务副镇长 is a title of its own
+        ("市委常委叶立舟到高坑镇督导工作。区委常委邬海生等随行，镇党委副书记、常务副镇长黄立明等陪同。", "叶立舟",
+         ("邬海生", "黄立明")),
         # names listed, then the others who attended, then what they all did
         ("区委书记赵六主持召开座谈会。副区长刘一民、李二干，有关部门负责人出席座谈会。", "赵六", ("刘一民", "李二干")),
     ],
@@ -569,6 +572,11 @@ def test_a_chain_across_organisations_gives_one_post_each(facts_of):
     f = facts_of("副县长、公安局党委书记、局长孙立平到青山镇检查。", title="南昌县新闻")
     assert _posts(f) == {("孙立平", "副县长", "南昌县政府"), ("孙立平", "书记", "南昌县公安局党委"),
                          ("孙立平", "局长", "南昌县公安局")}
+
+
+def test_the_executive_deputy_head_of_a_town(facts_of):
+    f = facts_of("镇党委副书记、常务副镇长黄立明到东风村检查。")
+    assert ("黄立明", "常务副镇长", "镇政府") in _posts(f)
 
 
 def test_a_unit_after_a_body_s_party_committee_is_a_unit_of_that_body(facts_of):
