@@ -24,6 +24,7 @@ TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
 _GLOSS = re.compile(rf"(?<=[{CJK}])[(（]([a-zü{TONED}]{{1,7}})[)）]")
 _BROKEN_GLOSS = re.compile(rf"[?\ufffd][a-zü{TONED}]{{1,7}}\)")  # "(" eaten by a broken encoding
 _HAS_TONE = re.compile(f"[{TONED}]")
+_SPACED_PUNCTUATION = re.compile("[ \u3000]+(?=[、，。；：！？])|(?<=[、，；：])[ \u3000]+(?=[^ \u3000\n])")
 _QUESTION = re.compile("[?\ufffd]")  # where a broken decoding left its marks
 _SYLLABLE = re.compile(r"^(?:[bpmfdtnlgkhjqxrzcsyw]|zh|ch|sh)?(?:[aeiouü]+n?g?|r)$")
 _FULL_DATE = re.compile(r"(\d{4})\s*[-/年.]\s*(\d{1,2})\s*[-/月.]\s*(\d{1,2})\s*日?"
@@ -68,14 +69,16 @@ def to_simplified(text: str) -> str:
 
 
 def strip_glosses(text: str) -> tuple[str, list[int]]:
-    """Remove pinyin glosses such as 戰(zhàn); return the text and new→old index map."""
+    """Remove pinyin glosses such as 戰(zhàn), and spaces next to Chinese punctuation (市委常委 、副市长);
+    return the text and new→old index map."""
     matches = [m for m in _GLOSS.finditer(text)]
     toned = sum(1 for m in matches if _HAS_TONE.search(m.group(1)))
-    drop: list[tuple[int, int]] = []
+    drop: list[tuple[int, int]] = [m.span() for m in _SPACED_PUNCTUATION.finditer(text)]
     for m in matches:
         syllable = m.group(1)
         if _HAS_TONE.search(syllable) or (toned >= 3 and _SYLLABLE.match(syllable)):
             drop.append(m.span())
+    drop = _merge(sorted(drop))
     if not drop:
         return text, list(range(len(text) + 1))
     kept: list[int] = []

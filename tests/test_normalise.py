@@ -89,6 +89,9 @@ def test_offsets_compose_with_the_source_offsets() -> None:
         ("會(huì)議(yì)，張三說(shuō)", "會議，張三說"),
         # untoned syllables go too once the text is clearly glossed (three toned glosses)
         ("實(shí)現(xian)發(fā)展(zhǎn)", "實現發展"),
+        # spaces next to Chinese punctuation go as well: they split a title chain (市委常委 、副市长)
+        ("市委常委 、副市長李立國", "市委常委、副市長李立國"),
+        ("張三說 ， 要抓好落實", "張三說，要抓好落實"),
     ],
 )
 def test_strip_glosses_removes_pinyin(text: str, expected: str) -> None:
