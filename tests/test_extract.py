@@ -419,6 +419,7 @@ def test_places_as_written(mentions_of, text, places):
     ("副区长张立平来到田间地头、东风社区调研。", ["东风社区"]),  # common words name no place
     ("市委书记符立远深入镇村、企业、医院和学校，检查指导工作。", []),  # kinds of place name none
     ("主任钟海文代表市公安局党委慰问困难民警。", []),  # the body a party committee leads is no place
+    ("县长王立带领县水利局、县应急管理局有关人员到青山镇检查。", ["青山镇"]),  # offices of the people led
 ])
 def test_a_list_of_places_visited_holds_only_places(mentions_of, text, places):
     assert [p.name for p in mentions_of(text).places] == places

@@ -312,6 +312,8 @@ def _rejected(text: str, m: re.Match[str], suffix: str, start: int, found: list[
 
 
 _PARTY_OF_A_BODY = ("党委", "党组", "党工委")
+_LEADING_PEOPLE_OF = re.compile(
+    r"(?:带领|率领)([^，,。；;]{2,60}?)(?:主要负责人|负责人|负责同志|有关人员|工作人员)")
 
 
 def places_in(page: Page, a: int, b: int, post_spans: list[tuple[int, int]],
@@ -398,6 +400,9 @@ def places_in(page: Page, a: int, b: int, post_spans: list[tuple[int, int]],
     found.sort(key=lambda p: p.start)
     # 代表市公安局党委: an office followed by its party committee is the body named, not a place
     found = [p for p in found if not (p.kind == "Facility" and text.startswith(_PARTY_OF_A_BODY, p.end))]
+    # 带领县水利局、应急管理局有关人员到…: the offices whose people someone leads are no places
+    led = [m.span(1) for m in _LEADING_PEOPLE_OF.finditer(text, a, b)]
+    found = [p for p in found if not any(s <= p.start and p.end <= e for s, e in led)]
     # “全国文明村”东风村: a quoted honour right before a place's name is no place of its own
     found = [p for p in found if not (text[p.end:p.end + 1] in "”」" and any(q.start == p.end + 1 for q in found))]
     return _locate(text, a, b, [_without_determiner(text, p) for p in found if not _generic_by_determiner(p)])
