@@ -348,7 +348,7 @@ def places_in(page: Page, a: int, b: int, post_spans: list[tuple[int, int]],
             pos = m.start() + 1
             continue
         start, s_end, suffix, is_admin, label = best
-        after = next((w for w in _suffixes_at(text, s_end) if w in admin and admin[w].level in ("社区", "小区")
+        after = next((w for w in _suffixes_at(text, s_end) if w in admin and admin[w].level in ("社区", "小区", "街道")
                       and s_end + len(w) <= b), None) if is_admin and admin[suffix].level == "村" else None
         if after:  # 东风新村居民区, 青山村社区: the village's name is the community's
             label, s_end, suffix = label + after, s_end + len(after), after
