@@ -392,7 +392,6 @@ def test_a_determiner_makes_a_place_noun_generic(mentions_of):
     ("副市长王芳在实地考察了甲口、乙店两镇的工作后说。", ["甲口镇", "乙店镇"]),  # one suffix, counted
     ("县长李明考察了上岗和下坪两村。", ["上岗村", "下坪村"]),
     ("书记王芳来到北塘路街道东风新村居民区考察调研。", ["北塘路街道", "东风新村居民区"]),  # a village's name
-    ("区长王立到李家村街办检查安全生产。", ["李家村街办"]),  # a subdistrict named after a village
     ("县长李明在青山县慈安疗养院看望病员。", ["青山县慈安疗养院"]),  # 疗养院 is a facility
     ("书记王芳来到东风村。她走进村党群服务中心察看。", ["东风村", "村党群服务中心"]),  # 进村 is a word, 村党 not
     ("市长王芳到三江侗族自治县调研。", ["三江侗族自治县"]),  # one county, though 三江 is its short name
@@ -424,6 +423,11 @@ def test_places_as_written(mentions_of, text, places):
 ])
 def test_a_list_of_places_visited_holds_only_places(mentions_of, text, places):
     assert [p.name for p in mentions_of(text).places] == places
+
+
+def test_a_subdistrict_named_after_a_village_is_a_subdistrict(mentions_of):
+    [place] = mentions_of("区长王立到李家村街办检查安全生产。").places
+    assert (place.name, place.kind, place.level) == ("李家村街办", "AdministrativeRegion", "街道")
 
 
 def test_a_counted_suffix_needs_a_place_noun(mentions_of):
