@@ -635,7 +635,7 @@ def _chain_start(p: PlaceMention, by_start: dict[int, PlaceMention]) -> int:
     return p.start
 
 
-_LISTED = re.compile(rf"((?:[{CJK}]{{2,8}}、)+[{CJK}]{{2,8}})等(小区|社区|村|企业|学校|医院|单位|景区)")
+_LISTED = re.compile(rf"((?:[{CJK}]{{2,8}}、)+[{CJK}]{{2,8}})等(小区|社区|村|企业|学校|医院|单位|景区|处)")
 # 甲口、乙店两镇: short names counted by a number and one suffix, which each of them takes
 _COUNTED = re.compile(rf"((?:[{CJK}]{{2,4}}[、和])+[{CJK}]{{2,4}})[两二三四五六七八九十]+(镇|乡|村|县|市|区|街道|社区)")
 
@@ -657,7 +657,7 @@ def _listed_places(page: Page, a: int, b: int, known: list[PlaceMention]) -> lis
                     item in lexicon.facility_suffixes() or item in lexicon.admin_suffixes():
                 continue
             out.append(PlaceMention(name=item, original=page.original[s:e], start=s, end=e,
-                                    kind="Facility", level=m.group(2)))
+                                    kind="Facility", level=None if m.group(2) == "处" else m.group(2)))
     return out
 
 
