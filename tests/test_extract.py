@@ -401,7 +401,7 @@ def test_a_determiner_makes_a_place_noun_generic(mentions_of):
     ("省长王立来到始建于东汉年间的青云寺考察。", ["青云寺"]),  # temples, grottoes, science cities, scenic areas
     ("省长王立先后来到云冈石窟和东湖科学城。", ["云冈石窟", "东湖科学城"]),
     ("县长王立来到三烈士陵墓敬献花篮。", ["三烈士陵墓"]),
-    ("部长何立彦先后到万象广场人防工程指挥部、东湖新苑等处了解进展。", ["万象广场人防工程指挥部", "东湖新苑"]),  # 等处
+    ("部长何立彦对金湖新苑、东湖新苑等处进行了检查。", ["金湖新苑", "东湖新苑"]),  # 等处
     ("省长王立来到祁门县黄岭镇石村青石自然村。", ["祁门县", "黄岭镇", "石村", "青石自然村"]),  # a one-character village
     ("省长王立来到休宁县东岸镇港南坪村。", ["休宁县", "东岸镇", "港南坪村"]),  # 港 opens the village's name
     # a list of places visited: the last item's suffix is shared, or each item is a place of its own
