@@ -349,6 +349,11 @@ def test_a_sentence_naming_no_one_that_goes_to_a_place_goes_on_with_the_leader(f
     assert _places(f, _event(f, "李立强")) == ["东风社区", "东升村"]
 
 
+def test_a_sentence_that_opens_with_going_on_purpose_goes_on_with_the_leader(facts_of):
+    f = facts_of("4月28日，副区长李立强到东风村看望老党员。专程赴五烈士陵墓，瞻仰烈士墓。")
+    assert _places(f, _event(f, "李立强")) == ["东风村", "五烈士陵墓"]
+
+
 def test_the_chair_of_the_activity_under_way_takes_part(facts_of):
     f = facts_of("国务院副总理张立平来到宜昌市，出席运动会开幕式。开幕式由湖北省省长李立新主持。")
     assert _event(f, "张立平").participants == ("李立新",)

@@ -677,8 +677,8 @@ def _visit_list_places(page: Page, a: int, b: int, found: list[PlaceMention]) ->
         if m.group() == "在":
             continue
         items = _list_items(text, m.end(), b, out)
-        if len(items) < 2:
-            continue
+        if len(items) < 2 or any(_holds_a_verb(text[s:e]) for s, e in items):
+            continue  # 到甲县慰问老党员、老军人: what is listed is whom he saw, not where he went
         inside = [[p for p in out if s <= p.start and p.end <= e] for s, e in items]
         if not any(inside):
             continue
