@@ -423,6 +423,7 @@ def test_places_as_written(mentions_of, text, places):
     ("主任钟海文代表市公安局党委慰问困难民警。", []),  # the body a party committee leads is no place
     ("县长王立带领县水利局、县应急管理局有关人员到青山镇检查。", ["青山镇"]),  # offices of the people led
     ("副市长李立国到青山县慰问老党员、老军人、老干部。", ["青山县"]),  # whom he saw, not where he went
+    ("地处城中的小巷，因清代大学士李某与邻居互让而成。", []),  # 大学 inside 大学士 names no university
 ])
 def test_a_list_of_places_visited_holds_only_places(mentions_of, text, places):
     assert [p.name for p in mentions_of(text).places] == places

@@ -296,6 +296,9 @@ def _rejected(text: str, m: re.Match[str], suffix: str, start: int, found: list[
         return True  # 海南椰乡果业: a company named after its province, not a township
     if len(suffix) == 1 and _common_word(text[m.start():m.start() + 2]):
         return True  # 乡贤, 村民: the suffix character starts another word
+    longer_word = text[m.start():s_end + 1]
+    if len(suffix) > 1 and freq(longer_word) >= 50 and longer_word not in lexicon.facility_suffixes():
+        return True  # 大学士, 工程师: the suffix is the start of a longer word
     ending = text[m.start() - 1:s_end]
     if len(suffix) == 1 and (freq(ending) >= (1000 if info else 100) or (
             freq(ending) >= 100 and dictionary.tag(ending, "") == "v")) and \
