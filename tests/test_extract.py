@@ -424,6 +424,7 @@ def test_places_as_written(mentions_of, text, places):
     ("县长王立带领县水利局、县应急管理局有关人员到青山镇检查。", ["青山镇"]),  # offices of the people led
     ("副市长李立国到青山县慰问老党员、老军人、老干部。", ["青山县"]),  # whom he saw, not where he went
     ("地处城中的小巷，因清代大学士李某与邻居互让而成。", []),  # 大学 inside 大学士 names no university
+    ("县委书记王立要求，深入贯彻中央八项规定精神。", []),  # 深入 + a verb: no organisation visited
 ])
 def test_a_list_of_places_visited_holds_only_places(mentions_of, text, places):
     assert [p.name for p in mentions_of(text).places] == places

@@ -559,8 +559,9 @@ def _organisations(page: Page, a: int, b: int, found: list[PlaceMention],
     for m in _locative_regex().finditer(text, a, b):
         pos = m.end()
         while pos < b:
-            if text.startswith(_NOT_AN_ORG_START, pos) or text.startswith(boundary_words(), pos):
-                break
+            if text.startswith(_NOT_AN_ORG_START, pos) or text.startswith(boundary_words(), pos) or \
+                    dictionary.tag(text[pos:pos + 2], "") == "v":
+                break  # 深入贯彻中央…: 深入 says how something is done, and a verb follows
             span = None
             stop = _NOT_IN_AN_ORG.search(text, pos, min(b, pos + _ORG_PLACE_MAX))  # no name runs past these
             limit = stop.start() if stop else min(b, pos + _ORG_PLACE_MAX)
