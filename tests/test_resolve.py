@@ -376,6 +376,11 @@ def test_who_is_escorted_by_people_not_named_leads(facts_of):
     assert _places(f, _event(f, "苏美珍")) == ["青山镇"]
 
 
+def test_an_acting_head_leads_his_own_visit(facts_of):
+    f = facts_of("局长苏美珍探访家庭；署理环境及生态局局长葛立明在专员胡立华陪同下探访家庭。")
+    assert _event(f, "葛立明").participants == ("胡立华",)
+
+
 def test_visiting_families_is_research(facts_of):
     f = facts_of("房屋局局长葛立明在专员关一新陪同下，探访居民家庭。")
     e = _event(f, "葛立明")
