@@ -360,6 +360,13 @@ def test_the_chair_of_the_activity_under_way_takes_part(facts_of):
     assert {e.leader for e in f.events} == {"张立平"}
 
 
+def test_speakers_at_the_ceremony_take_part_and_its_leader_leads_on(facts_of):
+    f = facts_of("国务院副总理张立平来到宜昌市，出席运动会开幕式。仪式上，局长王大志和副主席宋一增发表致辞。"
+                 "仪式上，张立平宣布运动会开幕，随后来到东山体育馆察看。")
+    e = _event(f, "张立平")
+    assert sorted(e.participants) == ["宋一增", "王大志"] and _places(f, e) == ["宜昌市", "东山体育馆"]
+
+
 def test_where_an_activity_was_held_is_where_its_leader_went(facts_of):
     f = facts_of("运动会火炬传递启动仪式8日在湖北省宜昌市举行。国务院副总理张立平出席仪式，点燃火炬。")
     assert _places(f, _event(f, "张立平")) == ["宜昌市"]

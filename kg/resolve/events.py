@@ -27,6 +27,7 @@ _TOGETHER = ("一同", "共同", "一起")
 _CHAIRS = ("主持", "主办")
 _T = TypeVar("_T", Cue, PersonMention, PlaceMention)
 _ALSO_SPEAKS = re.compile(r"并(?:发表)?(?:重要)?(?:讲话|致辞)")  # 出席会议并讲话: the one the meeting is for
+_AT_A_CEREMONY = re.compile(r"\s*(?:仪式|典礼)上[，,]")  # 仪式上，…: a ceremony's trigger word stays a trigger
 _HELD_AT = re.compile(r"在[^，,。；;]{2,24}(?:举行|召开|开幕|举办)")
 _SEPARATELY = re.compile(r"(?:等(?:[^，,。；;、]{0,6}(?:领导|同志))?)?分别")  # 甲，乙等区领导分别带队
 
@@ -88,13 +89,15 @@ def _escorted(text: str, sent: Sentence, cues: list[Cue], kind: str = "escort") 
 
 def _roles_in_sentence(text: str, sent: Sentence, people: list[PersonMention], cues: list[Cue],
                        person_key: dict[int, str], officials: set[str],
-                       speech_at: int, led: bool) -> tuple[list[_Subject], list[str]]:
+                       speech_at: int, leader: str | None) -> tuple[list[_Subject], list[str]]:
     """Who acts in a sentence (subjects, in order) and who only takes part (参加/陪同/发言, 会上…,
-    在…陪同下). Only officials act; anyone may take part. Where no one leads yet (``led`` false), the
-    first person named who attends (甲在某地出席…) leads: there is no one else's event to attend."""
+    在…陪同下). Only officials act; anyone may take part. Where no one leads yet (``leader`` None), the
+    first person named who attends (甲在某地出席…) leads: there is no one else's event to attend; the
+    leader named at their own event (仪式上，甲…) goes on leading it."""
     if not people:
         return [], []
-    in_event = any(c.kind == "in_event" and c.start - sent.start <= 1 for c in cues)
+    in_event = any(c.kind == "in_event" and c.start - sent.start <= 1 for c in cues) or \
+        _AT_A_CEREMONY.match(text, sent.start) is not None
     commission = [c for c in cues if c.kind == "commission"]
     escorts, leading = _escorted(text, sent, cues), _escorted(text, sent, cues, "led_by")
     joining = lexicon.discourse()["participant"] | lexicon.discourse()["speaker"]
@@ -114,7 +117,8 @@ def _roles_in_sentence(text: str, sent: Sentence, people: list[PersonMention], c
             after = text[ends[n] + 1:_clause_end(text, ends[n] + 1, sent.end)]  # 甲、乙，有关部门负责人出席
         together[n] = any(w in after for w in _TOGETHER)
         words = [w for w in joining if w in after]
-        attends = bool(words) and n == 0 and not led and all(w in lexicon.discourse()["attend"] for w in words)
+        attends = bool(words) and n == 0 and leader is None and \
+            all(w in lexicon.discourse()["attend"] for w in words)
         joins[n] = (bool(words) and not _ALSO_SPEAKS.search(after) and not attends) or (
             n + 1 < len(people) and _listed(text, ends[n], heads[n + 1]) and joins[n + 1]
             and not (together[n + 1] and text[ends[n]:heads[n + 1]].strip("，,、") in _COMPANION_MARKERS))
@@ -135,9 +139,9 @@ def _roles_in_sentence(text: str, sent: Sentence, people: list[PersonMention], c
         if marker == "由" and text.startswith(_CHAIRS, ends[n]):
             participants.append(key)  # 仪式由乙主持: the chair of the activity under way takes part in it
             continue
-        if marker in _OBJECT_MARKERS and not (companion and joins[n]):
+        if marker in _OBJECT_MARKERS and not (companion and (joins[n] or in_event)):
             continue  # 向张三汇报 / 与张三座谈: the object of someone else's act
-        if in_event or joins[n]:
+        if (in_event and key != leader) or joins[n]:
             participants.append(key)
             # the names listed just before share the predicate (市长甲，副市长乙出席), unless this
             # one was their companion (甲与乙一同检查)
@@ -217,7 +221,7 @@ def events_of(b: Builder, mentions: Mentions, sentences: list[Sentence], key_at:
         if text.startswith(_directives(), sent.start):
             speech_at = sent.start  # 要深入实施…: what was said goes on, nothing is done
         subjects, participants = _roles_in_sentence(text, sent, s_people, s_cues, person_key, officials, speech_at,
-                                                   led=current.get(sent.section) is not None)
+                                                   leader=current.get(sent.section))
         actors: list[str] = []
         if subjects:
             group = [subjects[0]]
